@@ -1,43 +1,81 @@
-"""When to answer and which regions count as having evidence: calibrated relevance thresholds.
+"""Relevance: when to answer at all, and which regions have evidence for a comparative question.
 
-A passage's relevance combines the dense cosine (comparable across questions for one embedder) with
-its coverage of the question's content words. Thresholds were calibrated on the dev set so that at most
-5 % of answerable questions abstain (see README, "Measured figures").
+A passage's relevance is its dense cosine plus a weighted coverage of the question's content words
+(IDF over the whole index, Snowball stems; for English and Swedish questions, the glossary's Finnish
+terms plus question words the corpus knows, e.g. names like "Omaolo" or "116117"). Thresholds were
+calibrated on the dev set (README, "Measured figures").
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from assistant.records import Passage
-from assistant.sentences import idf_table, overlap_score, stems
+from assistant.glossary import bridge
+from assistant.records import Chunk, Passage
+from assistant.sentences import overlap_score, stems
 
 
 @dataclass(frozen=True)
 class Thresholds:
     answer: float = 0.80  # minimum relevance of the best passage to answer at all
-    region: float = 0.82  # minimum relevance of a region's best passage in a comparative answer
-    region_margin: float = 0.05  # ... and at most this far below the best region
-    coverage_weight: float = 0.10
+    answer_other: float = 0.78  # the same for English/Swedish questions (cross-lingual cosines run lower)
+    region_margin: float = 0.03  # a region is kept if its relevance is within this of the best region
+    coverage_weight: float = 0.05
+    region_depth: int = 10  # passages per region inspected for evidence
+    fan_out_unnamed: bool = False  # questions naming no region are answered region by region when several qualify
 
 
-def relevance(passage: Passage, query: set[str], idf: dict[str, float], t: Thresholds) -> float:
-    return passage.dense + t.coverage_weight * overlap_score(query, stems(passage.chunk.embed_text), idf)
+class Relevance:
+    """Corpus statistics for coverage scoring; built once per loaded index."""
 
+    def __init__(self, chunks: Sequence[Chunk], thresholds: Thresholds) -> None:
+        self.t = thresholds
+        self._stems = {c.chunk_id: stems(c.embed_text) for c in chunks}
+        df: dict[str, int] = {}
+        for s in self._stems.values():
+            for term in s:
+                df[term] = df.get(term, 0) + 1
+        n = max(len(chunks), 1)
+        self._idf = {term: math.log(1 + n / count) for term, count in df.items()}
 
-def best_relevance(passages: Sequence[Passage], query: set[str], t: Thresholds) -> float:
-    if not passages:
-        return 0.0
-    idf = idf_table(p.chunk.text for p in passages)
-    return max(relevance(p, query, idf, t) for p in passages[:5])
+    def terms(self, question: str, language: str) -> set[str]:
+        """Content stems to look for. Unknown Finnish words stay in (their absence is telling)."""
+        if language == "fi":
+            return stems(question)
+        known = {s for s in stems(question) if s in self._idf}
+        return stems(bridge(question)) | known
 
+    def coverage(self, terms: set[str], passage: Passage) -> float:
+        chunk_stems = self._stems.get(passage.chunk.chunk_id)
+        if chunk_stems is None:
+            chunk_stems = stems(passage.chunk.embed_text)
+        return overlap_score(terms, chunk_stems, self._idf)
 
-def regions_with_evidence(groups: dict[str, list[Passage]], query: set[str], t: Thresholds) -> dict[str, list[Passage]]:
-    """The regions whose best passage clears the region threshold and is near the best region, best first."""
-    scored = {r: best_relevance(ps[:3], query, t) for r, ps in groups.items() if ps}
-    if not scored:
-        return {}
-    top = max(scored.values())
-    keep = [r for r, s in scored.items() if s >= t.region and s >= top - t.region_margin]
-    return {r: groups[r] for r in sorted(keep, key=lambda r: -scored[r])}
+    def score(self, terms: set[str], passage: Passage) -> float:
+        return passage.dense + self.t.coverage_weight * self.coverage(terms, passage)
+
+    def best(self, terms: set[str], passages: Sequence[Passage]) -> float:
+        return max((self.score(terms, p) for p in passages), default=0.0)
+
+    def answerable(self, terms: set[str], passages: Sequence[Passage], language: str) -> bool:
+        floor = self.t.answer if language == "fi" else self.t.answer_other
+        return self.best(terms, passages[:5]) >= floor
+
+    def regions_with_evidence(self, terms: set[str], groups: dict[str, list[Passage]], language: str
+                              ) -> dict[str, list[Passage]]:
+        """Regions whose best passage is within the margin of the best region's, best first; each region's
+        passages reordered so the most relevant comes first (that one gets quoted)."""
+        floor = self.t.answer if language == "fi" else self.t.answer_other
+        ranked: dict[str, list[Passage]] = {}
+        scores: dict[str, float] = {}
+        for region, found in groups.items():
+            if found:
+                ordered = sorted(found[: self.t.region_depth], key=lambda p: -self.score(terms, p))
+                ranked[region], scores[region] = ordered, self.score(terms, ordered[0])
+        if not scores or max(scores.values()) < floor:
+            return {}
+        top = max(scores.values())
+        keep = [r for r, s in scores.items() if s >= top - self.t.region_margin]
+        return {r: ranked[r] for r in sorted(keep, key=lambda r: -scores[r])}

@@ -29,23 +29,71 @@ class Heading:
     title: str
 
 
+def _is_sentence(title: str) -> bool:
+    """List items and table cells read as sentences; headings do not ("3 Toteutus")."""
+    return title.endswith((".", "!", "?")) or re.search(r"[a-zåäö)]\. [A-ZÅÄÖ]", title) is not None
+
+
+def _follows_outline(parts: tuple[int, ...], current: tuple[int, ...]) -> bool:
+    """Whether heading number ``parts`` can come next after ``current`` in a document outline.
+
+    Chapters only move forward by small steps (a wrapped, undetected heading may be skipped), so
+    numbered list items that restart at 1 inside a chapter are not taken for chapters.
+
+    >>> _follows_outline((4, 2, 1), (4, 2)), _follows_outline((5,), (4, 2)), _follows_outline((1,), (4, 2))
+    (True, True, False)
+    """
+    if not current:
+        return True
+    for i, part in enumerate(parts):
+        have = current[i] if i < len(current) else 0
+        if part != have:
+            return 1 <= part - have <= 3 and all(p <= 3 for p in parts[i + 1:])
+    return False
+
+
+def _number(line: str) -> tuple[int, ...]:
+    m = _NUMBERED_HEADING.match(line)
+    return tuple(int(p) for p in m.group(1).split(".")) if m else ()
+
+
+def _siblings(a: tuple[int, ...], b: tuple[int, ...]) -> bool:
+    """Adjacent lines numbered 1., 2. (same depth, consecutive) form a list, not two headings."""
+    return bool(a) and len(a) == len(b) and a[:-1] == b[:-1] and abs(a[-1] - b[-1]) == 1
+
+
 def find_headings(text: str) -> list[Heading]:
     """Headings in cleaned text, each with its nesting level (1 = chapter).
 
+    Numbered lines count only when they follow the outline, do not read as sentences and are not
+    part of a run of numbered lines (a list such as the eight tulostavoitteet of 000).
+
     >>> [h.title for h in find_headings("4.2 Sote-keskus\\nTeksti.\\n4.2.1 Avosairaanhoito")]
     ['4.2 Sote-keskus', '4.2.1 Avosairaanhoito']
+    >>> [h.title for h in find_headings("1 Tausta\\nTeksti.\\n1. Tavoite yksi\\n2. Tavoite kaksi\\n2 Toteutus")]
+    ['1 Tausta', '2 Toteutus']
     """
+    lines = text.split("\n")
+    numbers = [_number(line.strip()) for line in lines]
+    content = [k for k, line in enumerate(lines) if line.strip()]
+    neighbours = {k: (content[i - 1] if i else None, content[i + 1] if i + 1 < len(content) else None)
+                  for i, k in enumerate(content)}
     headings: list[Heading] = []
+    outline: tuple[int, ...] = ()
     offset = 0
-    for line in text.split("\n"):
+    for k, line in enumerate(lines):
         stripped = line.strip()
+        in_list = any(n is not None and _siblings(numbers[k], numbers[n]) for n in neighbours.get(k, (None, None)))
         if stripped and not stripped.endswith((",", ";")):
             if m := _MARKDOWN_HEADING.match(stripped):
                 headings.append(Heading(offset, len(m.group(1)), m.group(2).strip()))
             elif m := _GOAL_HEADING.match(stripped):
                 headings.append(Heading(offset, 1, stripped))
             elif (m := _NUMBERED_HEADING.match(stripped)) and len(stripped) <= 120:
-                headings.append(Heading(offset, m.group(1).count(".") + 1, stripped))
+                parts = tuple(int(p) for p in m.group(1).split("."))
+                if not in_list and not _is_sentence(stripped) and _follows_outline(parts, outline):
+                    outline = parts
+                    headings.append(Heading(offset, len(parts), stripped))
             elif (m := _LETTER_HEADING.match(stripped)) and len(stripped) <= 120:
                 headings.append(Heading(offset, 5, stripped))
         offset += len(line) + 1

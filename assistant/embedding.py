@@ -74,8 +74,9 @@ class SentenceTransformerEmbedder:
                 "This embedder needs sentence-transformers: pip install torch==2.13.0 && pip install -e '.[st]'"
             ) from exc
         self._model = SentenceTransformer(model, device="cpu")
-        self.name = f"st:{Path(model).name if os.path.isdir(model) else model}"
-        self.dim = int(self._model.get_sentence_embedding_dimension() or 0)
+        self.name = f"st:{Path(model).resolve() if os.path.isdir(model) else model}"
+        dimension = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
+        self.dim = int(dimension() or 0)
         self._e5 = "e5" in model.lower()
 
     def embed_passages(self, texts: Sequence[str]) -> np.ndarray:

@@ -10,7 +10,10 @@ from dataclasses import dataclass
 from assistant.lexical import STOPWORDS, words
 
 # A sentence ends at . ! ? before a capital, digit or bullet -- but not after "mm." / "esim." / "n." etc.
-_BOUNDARY = re.compile(r"(?<!\b[a-zåäö])(?<!\bmm)(?<!\besim)(?<!\bns)(?<!\bjne)(?<!\bklo)(?<=[.!?])\s+(?=[A-ZÅÄÖ0-9\-–•])")
+_BOUNDARY = re.compile(
+    r"(?<=[.!?])(?<!\bmm\.)(?<!\besim\.)(?<!\bns\.)(?<!\bjne\.)(?<!\bklo\.)(?<!\bvrt\.)(?<!\bn\.)(?<!\bca\.)"
+    r"\s+(?=[A-ZÅÄÖ0-9\-–•])"
+)
 _MIN_CHARS = 25
 _MAX_CHARS = 420
 

@@ -8,8 +8,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from assistant.abstention import Thresholds, best_relevance, regions_with_evidence
-from assistant.answering import compose_by_region, compose_not_found, compose_single, query_stems
+from assistant.abstention import Relevance, Thresholds
+from assistant.answering import compose_by_region, compose_not_found, compose_single
 from assistant.config import Settings
 from assistant.embedding import Embedder, make_embedder
 from assistant.errors import AssistantError, InvalidQuestion, NotFound
@@ -28,6 +28,7 @@ KNOWN_REGIONS = {r.name for r in REGIONS}
 class Loaded:
     snapshot: Snapshot
     retriever: Retriever
+    relevance: Relevance
 
 
 class Assistant:
@@ -64,7 +65,8 @@ class Assistant:
                 if self._loaded is not None:
                     return self._loaded  # a broken new generation never replaces a good one
                 raise
-            self._loaded = Loaded(snapshot, Retriever(snapshot, self._embedder))
+            retriever = Retriever(snapshot, self._embedder)
+            self._loaded = Loaded(snapshot, retriever, Relevance(retriever.chunks, self.thresholds))
             return self._loaded
 
     @property
@@ -94,25 +96,29 @@ class Assistant:
         named = mentioned_regions(resolved)
         missing = [r for r in named if r in KNOWN_REGIONS and r not in retriever.regions]
         present = [r for r in named if r in retriever.regions]
-        comparative = is_comparative(resolved) and len(present) != 1
+        # A question that names no region is a coordinator's question too: look at every region.
+        comparative = (is_comparative(resolved) and len(present) != 1) or (
+            self.thresholds.fan_out_unnamed and not present and not filters.regions)
         if present and not filters.regions:
             filters = replace(filters, regions=tuple(present))
         lexical_query = strip_regions(resolved) if present else resolved
         scored = retriever.score(lexical_query if present else resolved, language, lexical_query)
         mask = retriever.mask(filters)
-        query = query_stems(lexical_query, language)
+        terms = loaded.relevance.terms(lexical_query, language)
         passages = retriever.top(scored, mask, PASSAGES_RETURNED)
         if missing and not present:
             return compose_not_found(language, passages[:5], missing)
         if comparative:
             regions = filters.regions or retriever.regions
-            groups = retriever.by_region(scored, mask, tuple(regions), 3)
-            kept = regions_with_evidence(groups, query, self.thresholds)
+            groups = retriever.by_region(scored, mask, tuple(regions), self.thresholds.region_depth)
+            kept = loaded.relevance.regions_with_evidence(terms, groups, language)
             if not kept:
                 return compose_not_found(language, passages[:5])
+            if len(kept) == 1 and not is_comparative(resolved):
+                return compose_single(resolved, language, _interleave(kept, passages))
             ranked = _interleave(kept, passages)
             return compose_by_region(resolved, language, kept, ranked)
-        if best_relevance(passages, query, self.thresholds) < self.thresholds.answer:
+        if not loaded.relevance.answerable(terms, passages, language):
             return compose_not_found(language, passages[:5], missing)
         answer = compose_single(resolved, language, passages)
         return self._with_llm(resolved, language, history, answer) if self._composer else answer

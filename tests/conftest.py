@@ -16,7 +16,7 @@ from assistant.config import Settings
 
 REPO = Path(__file__).resolve().parent.parent
 CORPUS = REPO / "corpus"
-DEV_SET = Path(os.environ.get("ASSISTANT_DEV_SET", REPO.parent / "shared" / "eval" / "dev.jsonl"))
+DEV_SET = Path(os.environ.get("ASSISTANT_DEV_SET", REPO / "tests" / "data" / "dev.jsonl"))
 
 
 class FakeEmbedder:
