@@ -96,7 +96,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
 def cmd_bench(args: argparse.Namespace) -> int:
     from assistant.benchmark import run_benchmark
 
-    print(json.dumps(run_benchmark(_settings(args), Path(args.questions), args.repeat), indent=2))
+    print(json.dumps(run_benchmark(_settings(args), Path(args.questions), args.repeat, args.build), indent=2))
     return 0
 
 
@@ -156,6 +156,7 @@ def parser() -> argparse.ArgumentParser:
     paths(sp)
     sp.add_argument("questions", help="JSONL file with a 'question' field per line")
     sp.add_argument("--repeat", type=int, default=3)
+    sp.add_argument("--build", action="store_true", help="also time a full index build from an empty cache")
     sp.set_defaults(func=cmd_bench)
 
     sp = sub.add_parser("feedback", help="list the feedback people left in the chat")

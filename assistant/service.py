@@ -17,7 +17,7 @@ from assistant.followup import resolve
 from assistant.language import detect_language
 from assistant.records import Answer, Filters, Passage, Turn
 from assistant.regions import REGIONS, canonical_region, mentioned_regions, strip_regions
-from assistant.retrieval import Retriever, is_comparative
+from assistant.retrieval import Fusion, Retriever, is_comparative
 from assistant.snapshot import Snapshot, current_generation, load_snapshot
 
 PASSAGES_RETURNED = 12
@@ -35,9 +35,10 @@ class Assistant:
     """Holds the loaded index and answers questions. Reloads when a re-index swaps in a new generation."""
 
     def __init__(self, settings: Settings, embedder: Embedder | None = None,
-                 thresholds: Thresholds | None = None) -> None:
+                 thresholds: Thresholds | None = None, fusion: Fusion | None = None) -> None:
         self.settings = settings
         self.thresholds = thresholds or Thresholds()
+        self.fusion = fusion
         self._embedder = embedder
         self._lock = threading.Lock()
         self._loaded: Loaded | None = None
@@ -65,7 +66,7 @@ class Assistant:
                 if self._loaded is not None:
                     return self._loaded  # a broken new generation never replaces a good one
                 raise
-            retriever = Retriever(snapshot, self._embedder)
+            retriever = Retriever(snapshot, self._embedder, self.fusion)
             self._loaded = Loaded(snapshot, retriever, Relevance(retriever.chunks, self.thresholds))
             return self._loaded
 
@@ -87,6 +88,37 @@ class Assistant:
 
     def ask(self, question: str, history: Sequence[Turn] = (), filters: Filters | None = None) -> Answer:
         """Answer ``question`` with citations, or abstain with the closest passages."""
+        answer, resolved = self._extractive(question, history, filters)
+        if self._composer is None or answer.abstained or not answer.citations:
+            return answer
+        return self._with_llm(resolved, history, answer)
+
+    def stream(self, question: str, history: Sequence[Turn] = (), filters: Filters | None = None
+               ) -> Iterator[str | Answer]:
+        """Text deltas while the LLM composer writes (if one is configured), then the final ``Answer``.
+
+        If the LLM fails mid-stream the final answer is the extractive one with a note; clients replace
+        the streamed text with the final answer's text.
+        """
+        answer, resolved = self._extractive(question, history, filters)
+        if self._composer is None or answer.abstained or not answer.citations:
+            yield answer
+            return
+        from assistant.llm import LlmUnavailable, build_messages
+
+        passages = _for_llm(answer)
+        pieces: list[str] = []
+        try:
+            for piece in self._composer.stream(build_messages(resolved, answer.language, passages, history)):
+                pieces.append(piece)
+                yield piece
+        except LlmUnavailable as exc:
+            yield replace(answer, notes=(exc.message,))
+            return
+        yield _llm_answer("".join(pieces), answer.language, passages, answer)
+
+    def _extractive(self, question: str, history: Sequence[Turn], filters: Filters | None) -> tuple[Answer, str]:
+        """The extractive answer and the question as resolved against the history."""
         question = self.validate(question)
         loaded = self.load()
         retriever = loaded.retriever
@@ -107,37 +139,30 @@ class Assistant:
         terms = loaded.relevance.terms(lexical_query, language)
         passages = retriever.top(scored, mask, PASSAGES_RETURNED)
         if missing and not present:
-            return compose_not_found(language, passages[:5], missing)
+            return compose_not_found(language, passages[:5], missing), resolved
         if comparative:
             regions = filters.regions or retriever.regions
             groups = retriever.by_region(scored, mask, tuple(regions), self.thresholds.region_depth)
             kept = loaded.relevance.regions_with_evidence(terms, groups, language)
             if not kept:
-                return compose_not_found(language, passages[:5])
+                return compose_not_found(language, passages[:5]), resolved
             if len(kept) == 1 and not is_comparative(resolved):
-                return compose_single(resolved, language, _interleave(kept, passages))
+                return compose_single(resolved, language, _interleave(kept, passages)), resolved
             ranked = _interleave(kept, passages)
-            return compose_by_region(resolved, language, kept, ranked)
+            return compose_by_region(resolved, language, kept, ranked), resolved
         if not loaded.relevance.answerable(terms, passages, language):
-            return compose_not_found(language, passages[:5], missing)
-        answer = compose_single(resolved, language, passages)
-        return self._with_llm(resolved, language, history, answer) if self._composer else answer
+            return compose_not_found(language, passages[:5], missing), resolved
+        return compose_single(resolved, language, passages), resolved
 
-    def stream(self, question: str, history: Sequence[Turn] = (), filters: Filters | None = None
-               ) -> Iterator[str | Answer]:
-        """Text deltas from the LLM composer (if configured), then the final ``Answer``."""
-        answer = self.ask(question, history, filters)
-        yield answer
+    def _with_llm(self, question: str, history: Sequence[Turn], extractive: Answer) -> Answer:
+        from assistant.llm import LlmUnavailable, build_messages
 
-    def _with_llm(self, question: str, language: str, history: Sequence[Turn], extractive: Answer) -> Answer:
-        from assistant.llm import LlmUnavailable, build_messages, drop_unknown_citations
-
-        passages = list(extractive.passages[:6])
+        passages = _for_llm(extractive)
         try:
-            text = self._composer.complete(build_messages(question, language, passages, history))
+            text = self._composer.complete(build_messages(question, extractive.language, passages, history))
         except LlmUnavailable as exc:
             return replace(extractive, notes=(exc.message,))
-        return _llm_answer(text, language, passages, extractive, drop_unknown_citations)
+        return _llm_answer(text, extractive.language, passages, extractive)
 
     def _canonical(self, filters: Filters) -> Filters:
         regions = []
@@ -195,13 +220,22 @@ def _interleave(groups: dict[str, list[Passage]], rest: Sequence[Passage]) -> li
     return out[: max(PASSAGES_RETURNED, len(groups))]
 
 
-def _llm_answer(text: str, language: str, passages: list[Passage], extractive: Answer, drop: Any) -> Answer:
+def _for_llm(answer: Answer, limit: int = 8) -> list[Passage]:
+    """The passages the LLM may cite: those the extractive answer cited first, then the next best."""
+    chosen = {c.passage.chunk.chunk_id: c.passage for c in answer.citations}
+    for p in answer.passages:
+        chosen.setdefault(p.chunk.chunk_id, p)
+    return list(chosen.values())[:limit]
+
+
+def _llm_answer(text: str, language: str, passages: list[Passage], extractive: Answer) -> Answer:
     """Keep only citations of given passages and renumber them in order of first use."""
     import re
 
     from assistant.answering import Citations
+    from assistant.llm import drop_unknown_citations
 
-    text = drop(text, range(1, len(passages) + 1))
+    text = drop_unknown_citations(text, range(1, len(passages) + 1))
     cites = Citations()
     renumbered = re.sub(r"\[(\d+)\]", lambda m: f"[{cites.number(passages[int(m.group(1)) - 1])}]", text)
     return Answer(renumbered, False, language, cites.all(), extractive.passages)

@@ -1,0 +1,97 @@
+"""Benchmark: ``/api/ask`` latency over real HTTP for the product and a baseline in one run, memory,
+and (optionally) index build throughput from an empty embedding cache."""
+
+from __future__ import annotations
+
+import json
+import resource
+import socket
+import statistics
+import tempfile
+import threading
+import time
+import urllib.request
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from assistant.config import Settings
+from assistant.retrieval import Fusion
+from assistant.service import Assistant
+
+BASELINE = "dense-only retrieval (FAISS top-k), no BM25, no region fan-out"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _serve(assistant: Assistant, settings: Settings) -> tuple[Any, int]:
+    import uvicorn
+
+    from assistant.api import create_app
+
+    port = _free_port()
+    server = uvicorn.Server(uvicorn.Config(create_app(settings, assistant), host="127.0.0.1", port=port,
+                                           log_level="warning"))
+    threading.Thread(target=server.run, daemon=True).start()
+    deadline = time.time() + 30
+    while not server.started and time.time() < deadline:
+        time.sleep(0.05)
+    return server, port
+
+
+def _latencies(port: int, questions: list[str], repeat: int) -> list[float]:
+    out = []
+    for _ in range(repeat):
+        for q in questions:
+            body = json.dumps({"question": q}).encode()
+            req = urllib.request.Request(f"http://127.0.0.1:{port}/api/ask", body,
+                                         {"Content-Type": "application/json"})
+            started = time.perf_counter()
+            with urllib.request.urlopen(req, timeout=30) as r:
+                r.read()
+            out.append((time.perf_counter() - started) * 1000)
+    return sorted(out)
+
+
+def _summary(ms: list[float]) -> dict[str, float]:
+    q = statistics.quantiles(ms, n=100, method="inclusive")
+    return {"requests": len(ms), "p50_ms": round(statistics.median(ms), 1), "p95_ms": round(q[94], 1),
+            "mean_ms": round(statistics.fmean(ms), 1)}
+
+
+def run_benchmark(settings: Settings, questions_path: Path, repeat: int = 3, build: bool = False) -> dict[str, Any]:
+    questions = [json.loads(line)["question"] for line in questions_path.read_text("utf-8").splitlines() if line.strip()]
+    result: dict[str, Any] = {"questions": len(questions), "repeat": repeat}
+    product = Assistant(settings)
+    product.load()
+    baseline = Assistant(settings, embedder=product._embedder, fusion=Fusion(lexical_weight_fi=0.0))
+    baseline.load()
+    for name, assistant in (("product", product), ("baseline", baseline)):
+        if name == "baseline":
+            assistant.thresholds = replace(assistant.thresholds, fan_out_unnamed=False)
+        server, port = _serve(assistant, settings)
+        _latencies(port, questions[:3], 1)  # warm-up: first-touch costs are not steady state
+        result[name] = _summary(_latencies(port, questions, repeat))
+        server.should_exit = True
+    result["baseline_is"] = BASELINE
+    result["max_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    if build:
+        result["index_build"] = _build_speed(settings)
+    return result
+
+
+def _build_speed(settings: Settings) -> dict[str, Any]:
+    from assistant.indexer import build_index
+
+    with tempfile.TemporaryDirectory() as tmp:
+        fresh = replace(settings, index_dir=Path(tmp) / "index")
+        first = build_index(fresh, quiet=True)
+        again = build_index(fresh, quiet=True)
+        size = sum(p.stat().st_size for p in (Path(tmp) / "index").rglob("*") if p.is_file())
+    return {"chunks": first.chunks, "seconds": round(first.seconds, 1),
+            "chunks_per_s": round(first.chunks / first.seconds, 2), "no_change_reindex_s": round(again.seconds, 2),
+            "index_size_mb": round(size / 1e6, 2)}
