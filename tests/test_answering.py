@@ -5,7 +5,13 @@ from __future__ import annotations
 import numpy as np
 
 from assistant.abstention import Relevance, Thresholds
-from assistant.answering import Citations, compose_by_region, compose_not_found, compose_single, pick_sentences
+from assistant.answering import (
+    Citations,
+    compose_by_region,
+    compose_not_found,
+    compose_single,
+    pick_sentences,
+)
 from assistant.records import Chunk, Passage
 from assistant.retrieval import rrf
 from assistant.sentences import split_sentences
