@@ -2,7 +2,10 @@
 
 Passages match by region and evidence text, never by file name: a passage is a hit when its region is
 a gold region and its text contains one of the evidence quotes (compared without case, spaces or
-punctuation, so de-hyphenation and re-wrapping don't matter).
+punctuation, so de-hyphenation and re-wrapping don't matter). For cross-region questions, region
+recall@10 is the share of gold regions among the regions of the top 10 passages (the stricter
+"with evidence" variant also needs the passage to contain a quote); cited-region precision/recall
+compare the regions of the answer's citations with the gold regions.
 """
 
 from __future__ import annotations
@@ -63,12 +66,15 @@ def score_case(case: Case, answer: Answer) -> dict[str, Any]:
     out: dict[str, Any] = {"id": case.id, "kind": case.kind, "abstained": answer.abstained,
                            "hit@5": rank is not None and rank < 5, "rr@10": 0.0 if rank is None else 1 / (rank + 1)}
     if case.kind == "cross_region":
-        found = {p.chunk.region for p in answer.passages[:10] if is_hit(p, case)}
-        cited = {c.passage.chunk.region for c in answer.citations}
         gold = set(case.regions)
+        present = {p.chunk.region for p in answer.passages[:10]} & gold
+        with_evidence = {p.chunk.region for p in answer.passages[:10] if is_hit(p, case)}
+        cited = {c.passage.chunk.region for c in answer.citations}
         precision = len(cited & gold) / len(cited) if cited else 0.0
         recall = len(cited & gold) / len(gold)
-        out.update({"region_recall@10": len(found) / len(gold), "cited_precision": precision, "cited_recall": recall,
+        out.update({"region_recall@10": len(present) / len(gold),
+                    "evidence_region_recall@10": len(with_evidence) / len(gold),
+                    "cited_precision": precision, "cited_recall": recall,
                     "cited_f1": 2 * precision * recall / (precision + recall) if precision + recall else 0.0})
     return out
 
@@ -103,6 +109,7 @@ def evaluate(assistant: Assistant, cases: Sequence[Case]) -> dict[str, Any]:
                         "hit@5": _mean([r for r in answerable if r["kind"] == k], "hit@5"),
                         "mrr@10": _mean([r for r in answerable if r["kind"] == k], "rr@10")} for k in kinds},
         "cross_region": {"n": len(cross), "region_recall@10": _mean(cross, "region_recall@10"),
+                         "evidence_region_recall@10": _mean(cross, "evidence_region_recall@10"),
                          "cited_precision": _mean(cross, "cited_precision"),
                          "cited_recall": _mean(cross, "cited_recall"), "cited_f1": _mean(cross, "cited_f1")},
         "abstention": {"unanswerable_abstained": _mean(unanswerable, "abstained"),
@@ -126,7 +133,8 @@ def format_summary(summary: dict[str, Any]) -> str:
              f"hit@5: {summary['hit@5']}   MRR@10: {summary['mrr@10']}"]
     for kind, v in summary["by_kind"].items():
         lines.append(f"  {kind:<13} n={v['n']:<3} hit@5={v['hit@5']}  MRR@10={v['mrr@10']}")
-    lines.append(f"cross-region (n={cr['n']}): region recall@10={cr['region_recall@10']}  cited precision="
+    lines.append(f"cross-region (n={cr['n']}): region recall@10={cr['region_recall@10']} (with evidence quote: "
+                 f"{cr['evidence_region_recall@10']})  cited precision="
                  f"{cr['cited_precision']} recall={cr['cited_recall']} F1={cr['cited_f1']}")
     lines.append(f"abstention: unanswerable={ab['unanswerable_abstained']}  answerable={ab['answerable_abstained']}")
     lines.append(f"latency: p50={lat['p50']} ms  p95={lat['p95']} ms")

@@ -148,8 +148,13 @@ class Assistant:
                 return compose_not_found(language, passages[:5]), resolved
             if len(kept) == 1 and not is_comparative(resolved):
                 return compose_single(resolved, language, _interleave(kept, passages)), resolved
-            ranked = _interleave(kept, passages)
+            # Two passages per region with evidence first, then each other region's best, then the rest.
+            others = {r: ps[:1] for r, ps in groups.items() if r not in kept}
+            ranked = _interleave({r: ps[:2] for r, ps in kept.items()},
+                                 _interleave(others, _interleave(kept, passages)))
             return compose_by_region(resolved, language, kept, ranked), resolved
+        if not present and not filters.regions:
+            passages = _diversify(passages, retriever.by_region(scored, mask, retriever.regions, 1))
         if not loaded.relevance.answerable(terms, passages, language):
             return compose_not_found(language, passages[:5], missing), resolved
         return compose_single(resolved, language, passages), resolved
@@ -218,6 +223,20 @@ def _interleave(groups: dict[str, list[Passage]], rest: Sequence[Passage]) -> li
                 seen.add(found[i].chunk.chunk_id)
     out += [p for p in rest if p.chunk.chunk_id not in seen]
     return out[: max(PASSAGES_RETURNED, len(groups))]
+
+
+def _diversify(passages: list[Passage], best_of_region: dict[str, list[Passage]], head: int = 5) -> list[Passage]:
+    """Keep the top ``head`` as ranked, then make sure every region's best passage follows, so a question
+    that names no region still shows where else the topic appears; then the rest."""
+    out = list(passages[:head])
+    seen = {p.chunk.chunk_id for p in out}
+    regions = {p.chunk.region for p in out}
+    extra = sorted((ps[0] for r, ps in best_of_region.items() if ps and r not in regions), key=lambda p: -p.score)
+    for p in [*extra, *passages[head:]]:
+        if p.chunk.chunk_id not in seen:
+            out.append(p)
+            seen.add(p.chunk.chunk_id)
+    return out[:PASSAGES_RETURNED]
 
 
 def _for_llm(answer: Answer, limit: int = 8) -> list[Passage]:
