@@ -21,9 +21,10 @@ from assistant.sentences import overlap_score, stems
 class Thresholds:
     answer: float = 0.80  # minimum relevance of the best passage to answer at all
     answer_other: float = 0.78  # the same for English/Swedish questions (cross-lingual cosines run lower)
-    region_margin: float = 0.03  # a region is kept if its relevance is within this of the best region
+    region_margin: float = 0.08  # a region is kept if its relevance is within this of the best region
     coverage_weight: float = 0.05
     region_depth: int = 10  # passages per region inspected for evidence
+    anchor_share: float = 0.02  # question words in at most this share of chunks are its anchors (names, codes)
     fan_out_unnamed: bool = False  # questions naming no region are answered region by region when several qualify
 
 
@@ -39,6 +40,7 @@ class Relevance:
                 df[term] = df.get(term, 0) + 1
         n = max(len(chunks), 1)
         self._idf = {term: math.log(1 + n / count) for term, count in df.items()}
+        self._rare = {term for term, count in df.items() if count <= max(2, n * thresholds.anchor_share)}
 
     def terms(self, question: str, language: str) -> set[str]:
         """Content stems to look for. Unknown Finnish words stay in (their absence is telling)."""
@@ -52,6 +54,14 @@ class Relevance:
         if chunk_stems is None:
             chunk_stems = stems(passage.chunk.embed_text)
         return overlap_score(terms, chunk_stems, self._idf)
+
+    def anchors(self, terms: set[str]) -> set[str]:
+        """The question's rare words ("116117", "Terveyskylä", "OT-keskus"): what it is really about."""
+        return terms & self._rare
+
+    def mentions(self, anchors: set[str], passage: Passage) -> bool:
+        chunk_stems = self._stems.get(passage.chunk.chunk_id) or stems(passage.chunk.embed_text)
+        return bool(anchors & chunk_stems)
 
     def score(self, terms: set[str], passage: Passage) -> float:
         return passage.dense + self.t.coverage_weight * self.coverage(terms, passage)
@@ -78,4 +88,9 @@ class Relevance:
             return {}
         top = max(scores.values())
         keep = [r for r, s in scores.items() if s >= top - self.t.region_margin]
+        anchors = self.anchors(terms)
+        if anchors:
+            # A region that never mentions what the question is about has no evidence, however close.
+            with_anchor = [r for r, ps in ranked.items() if any(self.mentions(anchors, p) for p in ps)]
+            keep = [r for r in keep if r in with_anchor] or keep
         return {r: ranked[r] for r in sorted(keep, key=lambda r: -scores[r])}

@@ -442,6 +442,15 @@ def test_10_feedback_is_stored(page: Page, server: str) -> None:
     question = "Miten eri alueet kehittävät kotihoitoa?"
     ask(page, question)
     turn = page.locator("#turns .turn").last
+
+    # "Copy answer with sources" puts plain text with numbered references on the clipboard.
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=server)
+    turn.locator(".copy").click()
+    expect(page.locator("#status")).to_contain_text("kopioitu")
+    copied = str(page.evaluate("navigator.clipboard.readText()"))
+    assert "**" not in copied and "\nLähteet:\n" in copied, copied
+    assert re.search(r"^\[1\] \S.* — .+", copied, re.M), copied
+
     thumb = turn.locator(".thumb-up")
     thumb.click()
     expect(turn.locator(".thumb-up")).to_have_attribute("aria-pressed", "true")
