@@ -5,7 +5,6 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
-from pathlib import Path
 from typing import Any
 
 from assistant.abstention import Relevance, Thresholds
@@ -186,7 +185,7 @@ class Assistant:
             "status": "ok", "documents": len(snap.documents), "chunks": len(snap.chunks),
             "embedder": snap.embedder, "regions": list(loaded.retriever.regions), "built_at": snap.manifest.get("built_at"),
             "tokenizer": snap.manifest.get("tokenizer"), "llm": self.llm_enabled,
-            "auth_required": bool(self.settings.api_token), "index": str(Path(self.settings.index_dir)),
+            "auth_required": bool(self.settings.api_token),
         }
 
     def documents(self) -> list[dict[str, Any]]:
