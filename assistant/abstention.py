@@ -55,6 +55,10 @@ class Relevance:
             chunk_stems = stems(passage.chunk.embed_text)
         return overlap_score(terms, chunk_stems, self._idf)
 
+    @property
+    def idf(self) -> dict[str, float]:
+        return self._idf
+
     def anchors(self, terms: set[str]) -> set[str]:
         """The question's rare words ("116117", "Terveyskylä", "OT-keskus"): what it is really about."""
         return terms & self._rare

@@ -6,7 +6,7 @@ followed by the number of the citation that points at that passage.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from assistant.glossary import bridge
@@ -45,6 +45,7 @@ class Pick:
     passage: Passage
     sentence: Sentence
     score: float
+    overlap: float = 0.0
 
 
 class Citations:
@@ -71,20 +72,23 @@ def query_stems(question: str, language: str) -> set[str]:
 
 
 def pick_sentences(question: str, language: str, passages: Sequence[Passage], limit: int,
-                   per_passage: int = 2) -> list[Pick]:
+                   per_passage: int = 2, idf: Mapping[str, float] | None = None) -> list[Pick]:
     """The ``limit`` sentences of ``passages`` that best answer ``question``, in reading order.
 
     A sentence's score is its IDF-weighted overlap with the question plus a prior for its passage's rank,
     so the best passage always contributes and numbers and names stay intact (sentences are quoted whole).
     """
     q = query_stems(question, language)
-    idf = idf_table(p.chunk.text for p in passages)
+    # Corpus-wide IDF when given: a generic word ("käyttöön") must not outweigh the topic ("Omaolo").
+    idf = idf if idf is not None else idf_table(p.chunk.text for p in passages)
     candidates: list[Pick] = []
     for rank, passage in enumerate(passages):
         prior = 0.35 / (1 + rank)
         for sentence in split_sentences(passage.chunk.text):
-            candidates.append(Pick(passage, sentence, overlap_score(q, stems(sentence.text), idf) + prior))
+            overlap = overlap_score(q, stems(sentence.text), idf)
+            candidates.append(Pick(passage, sentence, overlap + prior, overlap))
     candidates.sort(key=lambda p: -p.score)
+    best_overlap = max((c.overlap for c in candidates), default=0.0)
     chosen: list[Pick] = []
     used: dict[int, int] = {}
     seen: set[str] = set()
@@ -93,8 +97,8 @@ def pick_sentences(question: str, language: str, passages: Sequence[Passage], li
         key = pick.sentence.text.lower()
         if used.get(cid, 0) >= per_passage or key in seen:
             continue
-        if chosen and pick.score < 0.5 * chosen[0].score:
-            break
+        if chosen and (pick.score < 0.5 * chosen[0].score or pick.overlap < 0.5 * best_overlap):
+            continue
         chosen.append(pick)
         used[cid] = used.get(cid, 0) + 1
         seen.add(key)
@@ -104,10 +108,12 @@ def pick_sentences(question: str, language: str, passages: Sequence[Passage], li
     return sorted(chosen, key=lambda p: (order[p.passage.chunk.chunk_id], p.sentence.start))
 
 
-def compose_single(question: str, language: str, passages: Sequence[Passage], limit: int = 3) -> Answer:
+def compose_single(question: str, language: str, passages: Sequence[Passage], limit: int = 3,
+                   idf: Mapping[str, float] | None = None) -> Answer:
     """A short answer of the best sentences, each followed by its citation [n]."""
     cites = Citations()
-    parts = [f"{p.sentence.text} [{cites.number(p.passage)}]" for p in pick_sentences(question, language, passages[:4], limit)]
+    picks = pick_sentences(question, language, passages[:4], limit, idf=idf)
+    parts = [f"{p.sentence.text} [{cites.number(p.passage)}]" for p in picks]
     text = " ".join(parts)
     if language != "fi" and FRAMES[language]["quotes"]:
         text = f"{text}\n\n{FRAMES[language]['quotes']}"
@@ -115,12 +121,12 @@ def compose_single(question: str, language: str, passages: Sequence[Passage], li
 
 
 def compose_by_region(question: str, language: str, groups: dict[str, list[Passage]],
-                      passages: Sequence[Passage]) -> Answer:
+                      passages: Sequence[Passage], idf: Mapping[str, float] | None = None) -> Answer:
     """One line per region that has evidence: "**Region** — sentence [n]", regions in given order."""
     cites = Citations()
     lines = [FRAMES[language]["regions"].format(n=len(groups))]
     for region, found in groups.items():
-        picks = pick_sentences(question, language, found[:2], limit=2, per_passage=1)
+        picks = pick_sentences(question, language, found[:3], limit=2, per_passage=1, idf=idf)
         body = " ".join(f"{p.sentence.text} [{cites.number(p.passage)}]" for p in picks)
         lines.append(f"**{region}** — {body}")
     if language != "fi" and FRAMES[language]["quotes"]:

@@ -31,7 +31,8 @@ class Heading:
 
 def _is_sentence(title: str) -> bool:
     """List items and table cells read as sentences; headings do not ("3 Toteutus")."""
-    return title.endswith((".", "!", "?")) or re.search(r"[a-zåäö)]\. [A-ZÅÄÖ]", title) is not None
+    return (title.endswith((".", "!", "?")) or re.search(r"[a-zåäö)]\. [A-ZÅÄÖ]", title) is not None
+            or re.search(r"\s(?:on|ovat|oli|olivat|ei|eivät)\s", title) is not None)
 
 
 def _follows_outline(parts: tuple[int, ...], current: tuple[int, ...]) -> bool:
@@ -42,9 +43,11 @@ def _follows_outline(parts: tuple[int, ...], current: tuple[int, ...]) -> bool:
 
     >>> _follows_outline((4, 2, 1), (4, 2)), _follows_outline((5,), (4, 2)), _follows_outline((1,), (4, 2))
     (True, True, False)
+    >>> _follows_outline((1,), ()), _follows_outline((3,), ())
+    (True, False)
     """
     if not current:
-        return True
+        return all(p <= 1 for p in parts)  # an outline starts at 1 (1, 1.1)
     for i, part in enumerate(parts):
         have = current[i] if i < len(current) else 0
         if part != have:
@@ -68,8 +71,8 @@ def find_headings(text: str) -> list[Heading]:
     Numbered lines count only when they follow the outline, do not read as sentences and are not
     part of a run of numbered lines (a list such as the eight tulostavoitteet of 000).
 
-    >>> [h.title for h in find_headings("4.2 Sote-keskus\\nTeksti.\\n4.2.1 Avosairaanhoito")]
-    ['4.2 Sote-keskus', '4.2.1 Avosairaanhoito']
+    >>> [h.title for h in find_headings("1 Sote-keskus\\nTeksti.\\n1.1 Avosairaanhoito")]
+    ['1 Sote-keskus', '1.1 Avosairaanhoito']
     >>> [h.title for h in find_headings("1 Tausta\\nTeksti.\\n1. Tavoite yksi\\n2. Tavoite kaksi\\n2 Toteutus")]
     ['1 Tausta', '2 Toteutus']
     """

@@ -15,6 +15,8 @@ _BOUNDARY = re.compile(
     r"\s+(?=[A-ZÅÄÖ0-9\-–•])"
 )
 _MIN_CHARS = 25
+_MIN_WORDS = 4
+_LIST_NUMBER = re.compile(r"^\d{1,2}\.?\s+(?=[A-ZÅÄÖ])")
 _MAX_CHARS = 420
 
 
@@ -35,11 +37,17 @@ def split_sentences(text: str) -> list[Sentence]:
         pos = line.start()
         for part in _BOUNDARY.split(line.group(0)):
             stripped = part.strip(" -–•")
-            if len(stripped) >= _MIN_CHARS:
+            if _quotable(stripped):
                 offset = text.find(stripped, pos)
-                out.append(Sentence(_clip(stripped), max(offset, 0)))
+                out.append(Sentence(_clip(_LIST_NUMBER.sub("", stripped)), max(offset, 0)))
             pos += len(part)
     return out
+
+
+def _quotable(text: str) -> bool:
+    """Whole enough to quote: long enough, and not a table-cell fragment cut mid-parenthesis or mid-list."""
+    return (len(text) >= _MIN_CHARS and len(text.split()) >= _MIN_WORDS and text.count("(") <= text.count(")")
+            and not text.endswith((",", "(", ":", "?", " ja", " sekä", " tai")))
 
 
 def _clip(text: str) -> str:

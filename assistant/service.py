@@ -136,6 +136,7 @@ class Assistant:
         scored = retriever.score(lexical_query if present else resolved, language, lexical_query)
         mask = retriever.mask(filters)
         terms = loaded.relevance.terms(lexical_query, language)
+        idf = loaded.relevance.idf
         passages = retriever.top(scored, mask, PASSAGES_RETURNED)
         if missing and not present:
             return compose_not_found(language, passages[:5], missing), resolved
@@ -146,17 +147,17 @@ class Assistant:
             if not kept:
                 return compose_not_found(language, passages[:5]), resolved
             if len(kept) == 1 and not is_comparative(resolved):
-                return compose_single(resolved, language, _interleave(kept, passages)), resolved
+                return compose_single(resolved, language, _interleave(kept, passages), idf=idf), resolved
             # Two passages per region with evidence first, then each other region's best, then the rest.
             others = {r: ps[:1] for r, ps in groups.items() if r not in kept}
             ranked = _interleave({r: ps[:2] for r, ps in kept.items()},
                                  _interleave(others, _interleave(kept, passages)))
-            return compose_by_region(resolved, language, kept, ranked), resolved
+            return compose_by_region(resolved, language, kept, ranked, idf=idf), resolved
         if not present and not filters.regions:
             passages = _diversify(passages, retriever.by_region(scored, mask, retriever.regions, 1))
         if not loaded.relevance.answerable(terms, passages, language):
             return compose_not_found(language, passages[:5], missing), resolved
-        return compose_single(resolved, language, passages), resolved
+        return compose_single(resolved, language, passages, idf=idf), resolved
 
     def _with_llm(self, question: str, history: Sequence[Turn], extractive: Answer) -> Answer:
         from assistant.llm import LlmUnavailable, build_messages

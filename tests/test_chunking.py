@@ -79,8 +79,8 @@ def test_heading_paths(chunked: list[tuple[Document, list[Chunk]]]) -> None:
     assert mental
     assert all(" > " in c.heading or c.heading.startswith("4") for c in mental)
     assert any(c.embed_text.startswith(c.heading + "\n") for c in mental)
-    assert [h.title for h in find_headings("4.2 Sote-keskus\nTeksti.\n4.2.1 Avosairaanhoito")] == [
-        "4.2 Sote-keskus", "4.2.1 Avosairaanhoito"]
+    assert [h.title for h in find_headings("1 Sote-keskus\nTeksti.\n1.1 Avosairaanhoito")] == [
+        "1 Sote-keskus", "1.1 Avosairaanhoito"]
 
 
 def test_chunk_ids_are_stable_and_unique(documents: list[Document],
@@ -95,3 +95,18 @@ def test_chunk_ids_are_stable_and_unique(documents: list[Document],
 def test_headings_off_for_ablation(documents: list[Document]) -> None:
     chunks = split(documents[0], 600, 100, headings=False)
     assert all(c.heading == "" and c.embed_text == c.text for c in chunks)
+
+
+def test_numbered_list_items_are_not_headings(documents: list[Document]) -> None:
+    by_region = {doc.info.region: doc for doc in documents}
+    popsote = [h.title for h in find_headings(by_region["Pohjois-Pohjanmaa"].clean.text)]
+    assert not any(t.startswith("1. Palvelujen saatavuus") for t in popsote)  # a goal list, not chapters
+    assert all(t.startswith("HYÖTYTAVOITE") for t in popsote)
+    # 003's goal and score lines ("3 Kuntoutuksen ajanvaraus on keskitetty ...") are sentences.
+    assert find_headings(by_region["Länsi-Uusimaa"].clean.text) == []
+    lappi = [h.title for h in find_headings(by_region["Lappi"].clean.text)]
+    assert "4.2.2 Mielenterveys- ja päihdepalvelut" in lappi
+    assert not any(t.startswith("1. Perustaa") for t in lappi)
+    chapters = [t for t in [h.title for h in find_headings(by_region["Etelä-Pohjanmaa"].clean.text)]
+                if re.match(r"\d+ ", t)]
+    assert [t.split()[0] for t in chapters] == ["1", "2", "3", "4", "5", "6"]
