@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from assistant.lexical import STOPWORDS, words
@@ -75,7 +75,7 @@ def _stemmer(module: object) -> object:
     return _CACHE["fi"]
 
 
-def overlap_score(query: set[str], sentence: set[str], idf: dict[str, float]) -> float:
+def overlap_score(query: set[str], sentence: set[str], idf: Mapping[str, float]) -> float:
     """IDF-weighted share of the query's stems that the sentence contains, with prefix matches
     for Finnish compounds ("kotihoito" inside "kotihoitotiimi") counting half."""
     if not query:
