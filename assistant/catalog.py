@@ -16,6 +16,7 @@ CREATE TABLE documents (doc_id TEXT PRIMARY KEY, file_name TEXT, content_hash TE
 CREATE TABLE chunks (chunk_id INTEGER PRIMARY KEY, doc_id TEXT, ord INTEGER, region TEXT, title TEXT,
                      heading TEXT, text TEXT, start INTEGER, "end" INTEGER, line_first INTEGER,
                      line_last INTEGER, page INTEGER, year INTEGER, tokens TEXT);
+CREATE TABLE lexicon (word TEXT PRIMARY KEY, lemmas TEXT);
 """
 
 
@@ -35,7 +36,8 @@ class StoredChunk:
     tokens: tuple[str, ...]
 
 
-def write_catalog(path: Path, documents: Iterable[StoredDocument], chunks: Iterable[StoredChunk]) -> None:
+def write_catalog(path: Path, documents: Iterable[StoredDocument], chunks: Iterable[StoredChunk],
+                  lexicon: dict[str, list[str]] | None = None) -> None:
     db = sqlite3.connect(path)
     try:
         with db:
@@ -52,6 +54,8 @@ def write_catalog(path: Path, documents: Iterable[StoredDocument], chunks: Itera
                 rows.append((c.chunk_id, c.doc_id, ordinal, c.region, c.title, c.heading, c.text, c.start, c.end,
                              lines[0], lines[1], c.page, c.year, " ".join(sc.tokens)))
             db.executemany("INSERT INTO chunks VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
+            db.executemany("INSERT INTO lexicon VALUES (?,?)",
+                           [(w, " ".join(lemmas)) for w, lemmas in (lexicon or {}).items()])
     finally:
         db.close()
 
@@ -84,3 +88,15 @@ def read_chunks(path: Path) -> list[StoredChunk]:
         )
         for r in rows
     ]
+
+
+def read_lexicon(path: Path) -> dict[str, list[str]]:
+    """The word -> lemmas map the index was tokenised with (empty for catalogs without one)."""
+    db = sqlite3.connect(path)
+    try:
+        rows = db.execute("SELECT word, lemmas FROM lexicon").fetchall()
+    except sqlite3.OperationalError:
+        return {}
+    finally:
+        db.close()
+    return {word: lemmas.split() for word, lemmas in rows}

@@ -20,6 +20,7 @@ _LETTER_HEADING = re.compile(r"^([A-Z])\.\s+([A-ZÅÄÖ][^\n]{2,110})$")
 _GOAL_HEADING = re.compile(r"^(HYÖTYTAVOITE:?\s*\d?\.?\s*[^\n]{2,110})$")
 _MIN_SECTION_CHARS = 200
 MIN_CHUNK_CHARS = 150
+HEADING_DEPTH = 3
 
 
 @dataclass(frozen=True)
@@ -103,7 +104,7 @@ def find_headings(text: str) -> list[Heading]:
     return headings
 
 
-def _sections(text: str) -> list[tuple[int, int, str]]:
+def _sections(text: str, depth: int = 3) -> list[tuple[int, int, str]]:
     """(start, end, heading path) spans covering ``text``; tiny sections merge into the next."""
     headings = find_headings(text)
     spans: list[tuple[int, int, str]] = []
@@ -113,7 +114,7 @@ def _sections(text: str) -> list[tuple[int, int, str]]:
     for start, end in zip(bounds, bounds[1:], strict=False):
         if (h := by_start.get(start)) is not None:
             stack = [s for s in stack if s.level < h.level] + [h]
-        path = " > ".join(s.title for s in stack[-3:])
+        path = " > ".join(s.title for s in stack[-depth:])
         spans.append((start, end, path))
     merged: list[tuple[int, int, str]] = []
     carry: int | None = None
@@ -188,15 +189,16 @@ def _pieces(section: str, size: int, overlap: int) -> list[tuple[int, int]]:
 
 
 def split(document: Document, size: int = 600, overlap: int = 100, min_chars: int = MIN_CHUNK_CHARS,
-          headings: bool = True) -> list[Chunk]:
+          headings: bool = True, heading_depth: int = HEADING_DEPTH) -> list[Chunk]:
     """Chunks of about ``size`` characters with offsets into ``document.clean.text``.
 
     Pieces under ``min_chars`` are merged into a neighbour; ``headings=False`` leaves the heading
-    path out of the chunk (an ablation switch for evaluation).
+    path out of the chunk (an ablation switch for evaluation); ``heading_depth`` is how many
+    levels of the path are kept (the deepest ones).
     """
     text = document.clean.text
     chunks: list[Chunk] = []
-    for sec_start, sec_end, path in _sections(text):
+    for sec_start, sec_end, path in _sections(text, heading_depth):
         section = text[sec_start:sec_end]
         for local_start, local_end in _merge_small(_pieces(section, size, overlap), section, min_chars):
             start, end = sec_start + local_start, sec_start + local_end

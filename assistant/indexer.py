@@ -20,7 +20,7 @@ from assistant.embed_cache import EmbeddingCache
 from assistant.embedding import Embedder, make_embedder
 from assistant.errors import AssistantError, UnreadableDocument
 from assistant.ingest.sources import corpus_files, doc_id_for, file_hash, load_document, read_metadata
-from assistant.lexical import tokenize
+from assistant.lexical import lexicon, preload, tokenize
 from assistant.snapshot import (
     CACHE,
     CATALOG,
@@ -36,7 +36,7 @@ from assistant.snapshot import (
 from assistant.store import VectorStore
 
 # Bump when cleaning or chunking changes, so every document is re-processed once.
-PIPELINE_VERSION = 3
+PIPELINE_VERSION = 5
 TOKENIZER = "voikko-compounds"
 
 
@@ -109,6 +109,8 @@ def build_index(settings: Settings, embedder: Embedder | None = None, rebuild: b
     metadata = read_metadata(corpus)
     previous = _previous(settings, embedder.name, rebuild)
     old_docs = previous.manifest["documents"] if previous else {}
+    if previous:
+        preload(previous.lexicon)  # words seen before are not analysed again
     old_chunks: dict[str, list[StoredChunk]] = {}
     for sc in previous.chunks if previous else ():
         old_chunks.setdefault(sc.chunk.doc_id, []).append(sc)
@@ -145,7 +147,7 @@ def build_index(settings: Settings, embedder: Embedder | None = None, rebuild: b
             bar.update(1)
             continue
         chunks = split(doc, settings.chunk_size, settings.chunk_overlap)
-        stored = [StoredChunk(c, tuple(tokenize(c.embed_text, TOKENIZER))) for c in chunks]
+        stored = [StoredChunk(c, tuple(tokenize(c.lexical_text, TOKENIZER))) for c in chunks]
         (report.changed if doc_id in old_docs else report.added).append(doc_id)
         fresh.append((StoredDocument(doc_id, doc.file_name, content, doc.info, doc.clean.text, doc.page_starts),
                       stored, fp))
@@ -169,7 +171,7 @@ def build_index(settings: Settings, embedder: Embedder | None = None, rebuild: b
         bar = _progress(len(new_chunks), "Embedding", quiet)
         try:
             matrix, report.embedded = cache.embed(
-                embedder.name, [sc.chunk.embed_text for sc in new_chunks], embedder.embed_passages,
+                embedder.name, [sc.chunk.text for sc in new_chunks], embedder.embed_passages,
                 on_progress=bar.update)
         finally:
             bar.close()
@@ -190,7 +192,7 @@ def build_index(settings: Settings, embedder: Embedder | None = None, rebuild: b
         if vectors.size != len(all_chunks):
             raise RuntimeError(f"vector count {vectors.size} != chunk count {len(all_chunks)}; run with --rebuild")
         vectors.save(building / VECTORS)
-        write_catalog(building / CATALOG, documents, all_chunks)
+        write_catalog(building / CATALOG, documents, all_chunks, lexicon())
         write_manifest(building, {
             "format": FORMAT, "embedder": embedder.name, "dim": embedder.dim, "tokenizer": TOKENIZER,
             "chunk_size": settings.chunk_size, "chunk_overlap": settings.chunk_overlap,

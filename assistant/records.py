@@ -74,8 +74,9 @@ class Chunk:
     year: int | None = None
 
     @property
-    def embed_text(self) -> str:
-        """Text given to the embedder and BM25: the heading path adds context the chunk lacks."""
+    def lexical_text(self) -> str:
+        """Text for BM25 and coverage: the heading path adds words the chunk lacks. (The dense leg embeds
+        ``text`` alone: with the heading prepended, dense MRR@10 on the dev set fell from 0.77 to 0.69.)"""
         return f"{self.heading}\n{self.text}" if self.heading else self.text
 
 

@@ -13,7 +13,7 @@ import numpy as np
 
 from assistant.embedding import Embedder
 from assistant.glossary import bridge
-from assistant.lexical import Bm25Index
+from assistant.lexical import Bm25Index, preload
 from assistant.records import Chunk, Filters, Passage
 from assistant.snapshot import Snapshot
 
@@ -34,9 +34,13 @@ def is_comparative(question: str) -> bool:
 class Fusion:
     """How the legs are combined. RRF on ranks; lexical weight per language (0 turns the leg off)."""
 
-    rrf_k: int = 60
-    lexical_weight_fi: float = 1.0
-    lexical_weight_other: float = 0.0
+    # Measured on the dev set: BM25 over Voikko lemmas is the stronger leg for Finnish questions, so it
+    # gets twice the dense weight, and a small k lets the top ranks of each leg dominate.
+    rrf_k: int = 20
+    lexical_weight_fi: float = 2.0
+    # English/Swedish questions share no words with the documents; with the glossary's Finnish terms added
+    # (``bridge``) BM25 helps them too: dev hit@5 on non-Finnish questions 0.80 -> 0.90.
+    lexical_weight_other: float = 1.0
     bridge_other: bool = True
 
 
@@ -75,6 +79,7 @@ class Retriever:
         self._row = {c.chunk_id: i for i, c in enumerate(self.chunks)}
         self._vectors = snapshot.vectors
         self._embedder = embedder
+        preload(snapshot.lexicon)
         self._bm25 = Bm25Index([sc.tokens for sc in snapshot.chunks], snapshot.manifest.get("tokenizer", "voikko"))
         self.fusion = fusion or Fusion()
         self.regions = tuple(sorted({c.region for c in self.chunks}))

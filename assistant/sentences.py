@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from assistant.lexical import STOPWORDS, words
+from assistant.lexical import tokenize
 
 # A sentence ends at . ! ? before a capital, digit or bullet -- but not after "mm." / "esim." / "n." etc.
 _BOUNDARY = re.compile(
@@ -58,35 +58,24 @@ def _clip(text: str) -> str:
 
 
 def stems(text: str) -> set[str]:
-    """Snowball stems of the content words (fast enough to run on every candidate sentence)."""
-    import Stemmer
-
-    stemmer = _stemmer(Stemmer)
-    parts = [p for w in words(text) for p in ([w, *w.split("-")] if "-" in w else [w])]
-    return {stemmer.stemWord(p) for p in parts if p not in STOPWORDS and len(p) > 1}  # type: ignore[attr-defined]
+    """Content terms of ``text``: Voikko lemmas with compound parts, as in the BM25 index, so that
+    "kotihoitoa", "kotihoidon" and "kotihoitotiimi" all meet "kotihoito"."""
+    return set(tokenize(text, "voikko-compounds"))
 
 
-_CACHE: dict[str, object] = {}
-
-
-def _stemmer(module: object) -> object:
-    if "fi" not in _CACHE:
-        _CACHE["fi"] = module.Stemmer("finnish")  # type: ignore[attr-defined]
-    return _CACHE["fi"]
-
-
-def overlap_score(query: set[str], sentence: set[str], idf: Mapping[str, float]) -> float:
+def overlap_score(query: set[str], sentence: set[str], idf: Mapping[str, float], unknown: float = 1.0) -> float:
     """IDF-weighted share of the query's stems that the sentence contains, with prefix matches
-    for Finnish compounds ("kotihoito" inside "kotihoitotiimi") counting half."""
+    for Finnish compounds ("kotihoito" inside "kotihoitotiimi") counting half. ``unknown`` is the
+    weight of a stem missing from ``idf``."""
     if not query:
         return 0.0
-    total = sum(idf.get(q, 1.0) for q in query)
+    total = sum(idf.get(q, unknown) for q in query)
     got = 0.0
     for q in query:
         if q in sentence:
-            got += idf.get(q, 1.0)
+            got += idf.get(q, unknown)
         elif len(q) >= 5 and any(s.startswith(q) or q.startswith(s) and len(s) >= 5 for s in sentence):
-            got += 0.5 * idf.get(q, 1.0)
+            got += 0.5 * idf.get(q, unknown)
     return got / total
 
 

@@ -7,7 +7,6 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from assistant.abstention import Relevance, Thresholds
 from assistant.answering import compose_by_region, compose_not_found, compose_single
 from assistant.config import Settings
 from assistant.embedding import Embedder, make_embedder
@@ -16,6 +15,7 @@ from assistant.followup import resolve
 from assistant.language import detect_language
 from assistant.records import Answer, Filters, Passage, Turn
 from assistant.regions import REGIONS, canonical_region, mentioned_regions, strip_regions
+from assistant.relevance import Relevance, Thresholds
 from assistant.retrieval import Fusion, Retriever, is_comparative
 from assistant.snapshot import Snapshot, current_generation, load_snapshot
 
@@ -143,7 +143,7 @@ class Assistant:
         if comparative:
             regions = filters.regions or retriever.regions
             groups = retriever.by_region(scored, mask, tuple(regions), self.thresholds.region_depth)
-            kept = loaded.relevance.regions_with_evidence(terms, groups, language)
+            kept = loaded.relevance.regions_with_evidence(lexical_query, terms, groups, language)
             if not kept:
                 return compose_not_found(language, passages[:5]), resolved
             if len(kept) == 1 and not is_comparative(resolved):

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from assistant.catalog import StoredChunk, StoredDocument, read_chunks, read_documents
+from assistant.catalog import StoredChunk, StoredDocument, read_chunks, read_documents, read_lexicon
 from assistant.errors import EmbedderMismatch, IndexMissing
 from assistant.store import VectorStore
 
@@ -38,6 +38,7 @@ class Snapshot:
     vectors: VectorStore
     documents: dict[str, StoredDocument]
     chunks: tuple[StoredChunk, ...]
+    lexicon: dict[str, list[str]]
 
     @property
     def embedder(self) -> str:
@@ -106,4 +107,4 @@ def load_snapshot(index_dir: Path, expected_embedder: str | None = None) -> Snap
     vectors = VectorStore.load(folder / VECTORS)
     documents = {d.doc_id: d for d in read_documents(folder / CATALOG)}
     chunks = tuple(read_chunks(folder / CATALOG))
-    return Snapshot(folder, manifest, vectors, documents, chunks)
+    return Snapshot(folder, manifest, vectors, documents, chunks, read_lexicon(folder / CATALOG))

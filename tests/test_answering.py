@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from assistant.abstention import Relevance, Thresholds
 from assistant.answering import (
     Citations,
     compose_by_region,
@@ -13,6 +12,7 @@ from assistant.answering import (
     pick_sentences,
 )
 from assistant.records import Chunk, Passage
+from assistant.relevance import Relevance, Thresholds
 from assistant.retrieval import rrf
 from assistant.sentences import split_sentences
 
@@ -85,10 +85,11 @@ def test_regions_with_evidence_drops_weak_regions():
               "Pohjanmaa": [passage("Omaolo on käytössä", "Pohjanmaa", 3, dense=0.86)]}
     relevance = Relevance([p.chunk for ps in groups.values() for p in ps], Thresholds(region_margin=0.05))
     terms = relevance.terms("Missä Omaolo on käytössä?", "fi")
-    assert list(relevance.regions_with_evidence(terms, groups, "fi")) == ["Lappi", "Pohjanmaa"]
+    assert list(relevance.regions_with_evidence("Missä Omaolo on käytössä?", terms, groups, "fi")) == [
+        "Lappi", "Pohjanmaa"]
     # Nothing relevant enough anywhere: no region qualifies, so the service abstains.
     weak = {r: [Passage(p.chunk, p.score, 0.5, 0.0) for p in ps] for r, ps in groups.items()}
-    assert relevance.regions_with_evidence(terms, weak, "fi") == {}
+    assert relevance.regions_with_evidence("Missä Omaolo on käytössä?", terms, weak, "fi") == {}
 
 
 def test_english_terms_use_glossary_and_known_names():

@@ -7,8 +7,8 @@ from dataclasses import replace
 import pytest
 from fastapi.testclient import TestClient
 
-from assistant.abstention import Thresholds
 from assistant.api import create_app
+from assistant.relevance import Thresholds
 from assistant.service import Assistant
 
 # The fake embedder's cosines are not e5's: use thresholds that suit it (abstention is tested on the real index).

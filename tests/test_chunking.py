@@ -78,7 +78,7 @@ def test_heading_paths(chunked: list[tuple[Document, list[Chunk]]]) -> None:
     mental = [c for c in lappi if "Mielenterveys- ja päihdepalvelut" in c.heading]
     assert mental
     assert all(" > " in c.heading or c.heading.startswith("4") for c in mental)
-    assert any(c.embed_text.startswith(c.heading + "\n") for c in mental)
+    assert any(c.lexical_text.startswith(c.heading + "\n") for c in mental)
     assert [h.title for h in find_headings("1 Sote-keskus\nTeksti.\n1.1 Avosairaanhoito")] == [
         "1 Sote-keskus", "1.1 Avosairaanhoito"]
 
@@ -94,7 +94,7 @@ def test_chunk_ids_are_stable_and_unique(documents: list[Document],
 
 def test_headings_off_for_ablation(documents: list[Document]) -> None:
     chunks = split(documents[0], 600, 100, headings=False)
-    assert all(c.heading == "" and c.embed_text == c.text for c in chunks)
+    assert all(c.heading == "" and c.lexical_text == c.text for c in chunks)
 
 
 def test_numbered_list_items_are_not_headings(documents: list[Document]) -> None:

@@ -1,9 +1,14 @@
 """Repair text-extraction artefacts, keeping a map from cleaned offsets back to raw line numbers.
 
 Works line by line so that every cleaned character can be traced to the line it came from:
-drop furniture (TOC dot leaders, bare page numbers, ``mailto:`` lists, repeated slide headers and
-duplicated boilerplate blocks), normalise bullets and odd spaces, mask contact details, then join
-wrapped lines and words hyphenated across line breaks.
+drop furniture (the table of contents including its wrapped entries, bare page numbers that rise
+through the file, ``mailto:`` lists, repeated slide titles and column-header runs, later copies of
+boilerplate blocks and URL lines), normalise bullets and odd spaces, mask contact details (also
+addresses hyphenated across a break), then join wrapped lines and words hyphenated across line
+breaks (keeping compound hyphens: sote-keskus, SBM-asiakkuudenhallinta, oikea-aikainen).
+
+Repeated short cells that carry data stay: 003's bare 1-5 scores, 002's status cells
+("Käynnissä"), hyphenation tails ("nen").
 """
 
 from __future__ import annotations
