@@ -49,12 +49,17 @@ class Assistant:
 
     # -- index lifecycle -------------------------------------------------------------------------------
     def load(self) -> Loaded:
-        """The loaded index, (re)loading it if the live generation changed. Raises ``IndexMissing``."""
+        """The loaded index, (re)loading it if the live generation changed. Raises ``IndexMissing``.
+
+        While one request loads a new generation, the others keep answering from the previous one.
+        """
         live = current_generation(self.settings.index_dir)
         loaded = self._loaded
         if loaded is not None and (live is None or live == loaded.snapshot.path):
             return loaded  # keep serving what we have, even if the files went away
-        with self._lock:
+        if not self._lock.acquire(blocking=loaded is None):
+            return loaded  # type: ignore[return-value]  # someone else is loading; loaded is not None here
+        try:
             if self._loaded is not None and self._loaded.snapshot.path == live:
                 return self._loaded
             if self._embedder is None:
@@ -68,6 +73,8 @@ class Assistant:
             retriever = Retriever(snapshot, self._embedder, self.fusion)
             self._loaded = Loaded(snapshot, retriever, Relevance(retriever.chunks, self.thresholds))
             return self._loaded
+        finally:
+            self._lock.release()
 
     @property
     def llm_enabled(self) -> bool:

@@ -113,3 +113,16 @@ def test_feedback_roundtrip(client):
     items = client.get("/api/feedback").json()["feedback"]
     assert items[0]["comment"] == "hyvä" and items[0]["rating"] == "up"
     assert client.post("/api/feedback", json={"question": "q", "answer": "a", "rating": "meh"}).status_code == 422
+
+
+def test_running_server_picks_up_a_reindex(small_index, fake_embedder):
+    from assistant.indexer import build_index
+
+    with TestClient(create_app(small_index, Assistant(small_index, fake_embedder, FAKE_THRESHOLDS))) as c:
+        assert len(c.get("/api/documents").json()["documents"]) == 2
+        (small_index.corpus_dir / "uusi.md").write_text("# Kainuu\n\nKainuussa kehitetään perhekeskusta.\n", "utf-8")
+        build_index(small_index, embedder=fake_embedder, quiet=True)
+        ids = {d["id"] for d in c.get("/api/documents").json()["documents"]}
+        assert ids == {"lappi-raportti", "soite-raportti", "uusi"}
+        body = c.post("/api/ask", json={"question": "perhekeskus Kainuussa"}).json()
+        assert any(p["document"] == "uusi" for p in body["passages"])
