@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
-from assistant.evaluation import evaluate, format_summary, read_cases
+from assistant.cli import main
+from assistant.evaluation import format_summary
 from assistant.records import Filters, Turn
 from tests.conftest import DEV_SET
 
@@ -62,9 +65,10 @@ def test_filters_are_honoured_by_both_legs(real_assistant):
     assert answer.passages and {p.chunk.region for p in answer.passages} == {"Länsi-Uusimaa"}
 
 
-def test_dev_set_quality_does_not_regress(real_assistant):
-    result = evaluate(real_assistant, read_cases(DEV_SET))
-    summary = result["summary"]
+def test_dev_set_quality_does_not_regress(real_index, capsys):
+    """Runs the real `assistant eval DEV_SET --json` command and holds it to the floors."""
+    assert main(["eval", str(DEV_SET), "--index", str(real_index), "--json"]) == 0
+    summary = json.loads(capsys.readouterr().out)["summary"]
     print(format_summary(summary))
     assert summary["hit@5"] >= FLOORS["hit@5"]
     assert summary["mrr@10"] >= FLOORS["mrr@10"]
