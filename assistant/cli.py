@@ -60,22 +60,24 @@ def cmd_ask(args: argparse.Namespace) -> int:
         return 0
     print(answer.text)
     print()
-    sources = answer.citations or [None] * 0
-    if sources:
-        print("Lähteet:")
+    headings = {"fi": ("Lähteet:", "Mahdollisesti liittyvät kohdat:"), "sv": ("Källor:", "Möjligen relaterade avsnitt:"),
+                "en": ("Sources:", "Possibly related passages:")}[answer.language]
+    if answer.citations:
+        print(headings[0])
         for c in answer.citations:
-            print(f"  [{c.n}] {_where(c.passage.chunk)}")
+            print(f"  [{c.n}] {_where(c.passage.chunk, answer.language)}")
     elif answer.passages:
-        print("Mahdollisesti liittyvät kohdat:")
+        print(headings[1])
         for p in answer.passages[:5]:
-            print(f"  - {_where(p.chunk)}: {p.chunk.text[:100]}…")
+            print(f"  - {_where(p.chunk, answer.language)}: {p.chunk.text[:100]}…")
     for note in answer.notes:
         print(f"Note: {note}", file=sys.stderr)
     return 0
 
 
-def _where(chunk: Any) -> str:
-    place = f"s. {chunk.page}" if chunk.page else (f"rivit {chunk.lines[0]}–{chunk.lines[1]}" if chunk.lines else "")
+def _where(chunk: Any, language: str = "fi") -> str:
+    page, lines = {"fi": ("s.", "rivit"), "sv": ("s.", "rader"), "en": ("p.", "lines")}[language]
+    place = f"{page} {chunk.page}" if chunk.page else (f"{lines} {chunk.lines[0]}–{chunk.lines[1]}" if chunk.lines else "")
     return f"{chunk.region} — {chunk.title}, {place} ({chunk.doc_id})"
 
 
