@@ -76,3 +76,9 @@ def test_dev_set_quality_does_not_regress(real_index, capsys):
     assert summary["cross_region"]["cited_f1"] >= FLOORS["cited_f1"]
     assert summary["abstention"]["answerable_abstained"] <= MAX_ANSWERABLE_ABSTAINED
     assert summary["abstention"]["unanswerable_abstained"] >= MIN_UNANSWERABLE_ABSTAINED
+
+
+def test_two_named_regions_are_compared_region_by_region(real_assistant):
+    answer = real_assistant.ask("Miten kotihoitoa kehitetään Lapissa ja Länsi-Uudellamaalla?")
+    assert {c.passage.chunk.region for c in answer.citations} == {"Lappi", "Länsi-Uusimaa"}
+    assert "**Lappi** — " in answer.text and "**Länsi-Uusimaa** — " in answer.text
