@@ -19,8 +19,10 @@ from assistant.snapshot import Snapshot
 
 _COMPARATIVE = re.compile(
     r"\b(mitkä alueet|missä alueilla|millä alueilla|eri alueet|eri alueilla|alueet|alueiden välillä|kaikki alueet|"
-    r"hyvinvointialueet|hyvinvointialueilla|which regions|what regions|the regions|regions|across regions|"
-    r"vilka välfärdsområden|välfärdsområdena|vilka områden|områdena|regionerna)\b",
+    r"kaikilla alueilla|alueittain|hyvinvointialueet|hyvinvointialueilla|hyvinvointialueiden|vertaa|vertailu|"
+    r"which regions|what regions|the regions|regions|which areas|which counties|wellbeing services counties|"
+    r"compare|comparison|across regions|region by region|"
+    r"vilka välfärdsområden|välfärdsområdena|vilka områden|områdena|vilka regioner|regionerna|jämför)\b",
     re.IGNORECASE,
 )
 

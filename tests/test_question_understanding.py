@@ -54,6 +54,11 @@ def test_strip_regions_removes_inflected_names():
     ("Miten eri alueet kehittävät kotihoitoa?", True),
     ("Which regions mention 116117?", True),
     ("Vilka välfärdsområden använder Omaolo?", True),
+    ("I vilka regioner finns hemsjukhus?", True),
+    ("In which regions is home care developed?", True),
+    ("Millä hyvinvointialueilla on kotisairaala?", True),
+    ("Vertaa kotihoidon kehittämistä alueittain", True),
+    ("Miten Lapissa kehitetään kotihoitoa?", False),
     ("Mitä Omaolo-palveluja Soitella on?", False),
 ])
 def test_comparative_questions(question, expected):
