@@ -16,6 +16,7 @@ _BOUNDARY = re.compile(
 )
 _MIN_CHARS = 25
 _MIN_WORDS = 4
+_CAPTION = re.compile(r"^(Kuvio|Kuva|Taulukko|Figur|Tabell|Figure|Table)\s+\d", re.IGNORECASE)  # captions without figures
 _LIST_NUMBER = re.compile(r"^\d{1,2}\.?\s+(?=[A-ZÅÄÖ])")
 _MAX_CHARS = 420
 
@@ -47,6 +48,7 @@ def split_sentences(text: str) -> list[Sentence]:
 def _quotable(text: str) -> bool:
     """Whole enough to quote: long enough, and not a table-cell fragment cut mid-parenthesis or mid-list."""
     return (len(text) >= _MIN_CHARS and len(text.split()) >= _MIN_WORDS and text.count("(") <= text.count(")")
+            and not _CAPTION.match(text) and not text.startswith("(")
             and not text.endswith((",", "(", ":", "?", " ja", " sekä", " tai")))
 
 
