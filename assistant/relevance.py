@@ -52,10 +52,13 @@ def _pairs(tokens: Sequence[str], window: int = 3) -> set[tuple[str, str]]:
 class Relevance:
     """Corpus statistics for coverage scoring; built once per loaded index."""
 
-    def __init__(self, chunks: Sequence[Chunk], thresholds: Thresholds) -> None:
+    def __init__(self, chunks: Sequence[Chunk], thresholds: Thresholds,
+                 tokens: Sequence[Sequence[str]] | None = None) -> None:
+        """``tokens``: each chunk's stored BM25 tokens (same lemmas as ``stems``), saving a re-tokenise."""
         self.t = thresholds
-        self._stems = {c.chunk_id: stems(c.lexical_text) for c in chunks}
-        self._pairs = {c.chunk_id: _pairs(tokenize(c.lexical_text)) for c in chunks}
+        token_lists = tokens if tokens is not None else [tokenize(c.lexical_text) for c in chunks]
+        self._stems = {c.chunk_id: set(t) for c, t in zip(chunks, token_lists, strict=True)}
+        self._pairs = {c.chunk_id: _pairs(t) for c, t in zip(chunks, token_lists, strict=True)}
         df: dict[str, int] = {}
         for s in self._stems.values():
             for term in s:

@@ -71,7 +71,8 @@ class Assistant:
                     return self._loaded  # a broken new generation never replaces a good one
                 raise
             retriever = Retriever(snapshot, self._embedder, self.fusion)
-            self._loaded = Loaded(snapshot, retriever, Relevance(retriever.chunks, self.thresholds))
+            relevance = Relevance(retriever.chunks, self.thresholds, [sc.tokens for sc in snapshot.chunks])
+            self._loaded = Loaded(snapshot, retriever, relevance)
             return self._loaded
         finally:
             self._lock.release()
