@@ -60,6 +60,9 @@ class IndexReport:
             f"Chunks: {self.chunks} in the index, {self.embedded} newly embedded. Took {self.seconds:.1f} s.",
         ]
         lines += [f"  skipped {name}: {reason}" for name, reason in self.skipped]
+        if self.skipped:
+            lines.append("Fix or remove the skipped files and run `assistant index` again; everything else is indexed "
+                         "(a skipped file that was indexed before keeps its previous version).")
         if self.without_metadata:
             lines.append("Without metadata in sources.toml (region guessed from the text): "
                          + ", ".join(self.without_metadata))
