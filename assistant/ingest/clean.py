@@ -191,7 +191,10 @@ def _keeps_hyphen(fragment: str, following: str) -> bool:
     if not word or not following:
         return True
     stem = word.split("-")[-1]
-    if not stem.isalpha() or any(c.isupper() for c in stem) or stem.lower() in _KEEP_HYPHEN_PREFIXES:
+    # Acronyms and names with inner capitals keep their hyphen ("SBM-", "OmaOlo-"); a capitalised
+    # fragment is just a sentence- or name-initial word split at the margin ("Tulevai-" + "suuden").
+    acronym = stem.isupper() or any(c.isupper() for c in stem[1:])
+    if not stem.isalpha() or acronym or stem.lower() in _KEEP_HYPHEN_PREFIXES:
         return True
     # Finnish writes a hyphen where equal vowels meet in a compound: "oikea-aikainen".
     return stem[-1].lower() in _VOWELS and stem[-1].lower() == following[0].lower()
