@@ -68,7 +68,7 @@ def run_benchmark(settings: Settings, questions_path: Path, repeat: int = 3, bui
     result: dict[str, Any] = {"questions": len(questions), "repeat": repeat}
     product = Assistant(settings)
     product.load()
-    baseline = Assistant(settings, embedder=product._embedder, fusion=Fusion(lexical_weight_fi=0.0))
+    baseline = Assistant(settings, embedder=product.embedder, fusion=Fusion(lexical_weight_fi=0.0, lexical_weight_other=0.0))
     baseline.load()
     for name, assistant in (("product", product), ("baseline", baseline)):
         if name == "baseline":

@@ -78,6 +78,11 @@ class Assistant:
             self._lock.release()
 
     @property
+    def embedder(self) -> Embedder | None:
+        """The embedder in use (created on first load), so another assistant can share it."""
+        return self._embedder
+
+    @property
     def llm_enabled(self) -> bool:
         return self._composer is not None
 
