@@ -179,7 +179,7 @@ def create_app(settings: Settings, assistant: Assistant | None = None) -> FastAP
     async def list_feedback(request: Request, limit: int = 100) -> dict[str, Any]:
         store: FeedbackStore = request.app.state.feedback
         entries = await run_in_threadpool(store.list, limit)
-        return {"feedback": [e.__dict__ for e in entries]}
+        return {"feedback": [e.to_dict() for e in entries]}
 
     web = settings.web_dir
 

@@ -108,7 +108,7 @@ def cmd_feedback(args: argparse.Namespace) -> int:
     settings = Settings.from_env()
     entries = FeedbackStore(settings.data_dir / "feedback.sqlite").list(args.limit)
     if args.json:
-        print(json.dumps([e.__dict__ for e in entries], ensure_ascii=False, indent=2))
+        print(json.dumps([e.to_dict() for e in entries], ensure_ascii=False, indent=2))
         return 0
     if not entries:
         print(f"No feedback yet in {settings.data_dir}/feedback.sqlite.")
