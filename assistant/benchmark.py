@@ -19,7 +19,7 @@ from assistant.config import Settings
 from assistant.retrieval import Fusion
 from assistant.service import Assistant
 
-BASELINE = "dense-only retrieval (FAISS top-k), no BM25, no region fan-out"
+BASELINE = "dense-only retrieval (FAISS, no BM25 leg); same cleaning, region handling and composer"
 
 
 def _free_port() -> int:
@@ -71,8 +71,6 @@ def run_benchmark(settings: Settings, questions_path: Path, repeat: int = 3, bui
     baseline = Assistant(settings, embedder=product.embedder, fusion=Fusion(lexical_weight_fi=0.0, lexical_weight_other=0.0))
     baseline.load()
     for name, assistant in (("product", product), ("baseline", baseline)):
-        if name == "baseline":
-            assistant.thresholds = replace(assistant.thresholds, fan_out_unnamed=False)
         server, port = _serve(assistant, settings)
         _latencies(port, questions[:3], 1)  # warm-up: first-touch costs are not steady state
         result[name] = _summary(_latencies(port, questions, repeat))

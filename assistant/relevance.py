@@ -32,7 +32,6 @@ class Thresholds:
     coverage_weight: float = 0.05
     region_depth: int = 10  # passages per region inspected for evidence
     anchor_share: float = 0.02  # question words in at most this share of chunks are its anchors (names, codes)
-    fan_out_unnamed: bool = False  # questions naming no region are answered region by region when several qualify
 
 
 @dataclass(frozen=True)

@@ -140,10 +140,8 @@ class Assistant:
         named = mentioned_regions(resolved)
         missing = [r for r in named if r in KNOWN_REGIONS and r not in retriever.regions]
         present = [r for r in named if r in retriever.regions]
-        # A question that names no region is a coordinator's question too: look at every region.
         # Naming two or more regions asks for a comparison between them.
-        comparative = (is_comparative(resolved) and len(present) != 1) or len(present) >= 2 or (
-            self.thresholds.fan_out_unnamed and not present and not filters.regions)
+        comparative = (is_comparative(resolved) and len(present) != 1) or len(present) >= 2
         if present and not filters.regions:
             filters = replace(filters, regions=tuple(present))
         lexical_query = strip_regions(resolved) if present else resolved

@@ -94,7 +94,7 @@ def load_snapshot(index_dir: Path, expected_embedder: str | None = None) -> Snap
     """Load the live generation; raises ``IndexMissing`` / ``EmbedderMismatch`` with what to do."""
     folder = current_generation(index_dir)
     if folder is None or not (folder / MANIFEST).exists():
-        raise IndexMissing(f"No index in {index_dir}/. Run `assistant index` first (it takes about a minute).")
+        raise IndexMissing(f"No index in {index_dir}/. Run `assistant index` first (a few minutes the first time).")
     manifest = read_manifest(folder)
     if manifest.get("format") != FORMAT:
         raise IndexMissing(f"The index in {index_dir}/ has an old format. Run `assistant index --rebuild`.")
