@@ -20,7 +20,7 @@ from starlette.concurrency import iterate_in_threadpool, run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from assistant.config import Settings
-from assistant.errors import AssistantError, InvalidQuestion
+from assistant.errors import AssistantError, Forbidden, InvalidQuestion, Unauthorized
 from assistant.feedback import FeedbackStore
 from assistant.records import Answer, Filters, Passage, Turn
 from assistant.service import Assistant
@@ -61,6 +61,24 @@ def get_assistant(request: Request) -> Assistant:
 # Module level: with postponed annotations FastAPI resolves the alias from module globals.
 AssistantDep = Annotated[Assistant, Depends(get_assistant)]
 
+ADMIN_PREFIX = "/api/admin/"
+
+
+def _bearer(request: Request) -> str:
+    return request.headers.get("authorization", "").removeprefix("Bearer ").strip()
+
+
+def require_admin(request: Request) -> None:
+    """Admin routes need ``Authorization: Bearer <ASSISTANT_ADMIN_TOKEN>``; without the setting they are off."""
+    token = request.app.state.settings.admin_token
+    if not token:
+        raise Forbidden("Document management is off: set ASSISTANT_ADMIN_TOKEN to enable document management.")
+    if not hmac.compare_digest(_bearer(request).encode(), token.encode()):
+        raise Unauthorized("This action needs the admin token. Send it as 'Authorization: Bearer <admin token>'.")
+
+
+AdminDep = Depends(require_admin)
+
 
 def passage_json(p: Passage, n: int | None = None, score: bool = False) -> dict[str, Any]:
     c = p.chunk
@@ -100,14 +118,16 @@ def create_app(settings: Settings, assistant: Assistant | None = None) -> FastAP
         yield
 
     app = FastAPI(title="sote-assistant", version="0.1.0", lifespan=lifespan)
+    app.state.settings = settings
 
     @app.middleware("http")
     async def security(request: Request, call_next: Any) -> Any:
         path = request.url.path
-        if settings.api_token and path.startswith("/api/") and path != "/api/health":
-            given = request.headers.get("authorization", "").removeprefix("Bearer ").strip()
-            if not hmac.compare_digest(given.encode(), settings.api_token.encode()):
-                return _error(401, "This server needs an access token. Send it as 'Authorization: Bearer <token>'.")
+        # Admin routes check their own token (require_admin); everything else under /api needs the reader's.
+        guarded = path.startswith("/api/") and path != "/api/health" and not path.startswith(ADMIN_PREFIX)
+        if settings.api_token and guarded and not hmac.compare_digest(_bearer(request).encode(),
+                                                                      settings.api_token.encode()):
+            return _error(401, "This server needs an access token. Send it as 'Authorization: Bearer <token>'.")
         response = await call_next(request)
         response.headers["Content-Security-Policy"] = CSP
         response.headers["X-Content-Type-Options"] = "nosniff"

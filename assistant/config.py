@@ -24,6 +24,7 @@ class Settings:
     mask_contacts: bool = True
     max_question_chars: int = MAX_QUESTION_CHARS
     api_token: str = ""
+    admin_token: str = ""  # document management and reading feedback; admin routes answer 403 when unset
     llm_url: str = ""
     llm_model: str = ""
     llm_key: str = ""
@@ -42,6 +43,7 @@ class Settings:
         strings = {
             "embedder": "EMBEDDER",
             "api_token": "API_TOKEN",
+            "admin_token": "ADMIN_TOKEN",
             "llm_url": "LLM_URL",
             "llm_model": "LLM_MODEL",
             "llm_key": "LLM_API_KEY",

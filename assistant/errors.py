@@ -46,3 +46,7 @@ class MissingDependency(AssistantError):
 
 class Unauthorized(AssistantError):
     status = 401
+
+
+class Forbidden(AssistantError):
+    status = 403
