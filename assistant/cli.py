@@ -82,16 +82,29 @@ def _where(chunk: Any, language: str = "fi") -> str:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    from assistant.evaluation import evaluate, format_summary, read_cases
-    from assistant.service import Assistant
+    from assistant.eval_backends import Http, InProcess
+    from assistant.eval_report import default_paths, format_report, run
 
-    assistant = Assistant(_settings(args))
-    assistant.load()
-    result = evaluate(assistant, read_cases(Path(args.path)))
-    if args.json:
-        print(json.dumps(result, ensure_ascii=False, indent=2))
+    settings = _settings(args)
+    if args.url:
+        backend: Any = Http(args.url)
     else:
-        print(format_summary(result["summary"]))
+        from assistant.service import Assistant
+
+        assistant = Assistant(settings)
+        assistant.load()
+        backend = InProcess(assistant)
+    paths = [Path(p) for p in args.paths] or default_paths()
+    if not paths:
+        print("Error: no question sets given and none in tests/data/. Give JSONL paths.", file=sys.stderr)
+        return 2
+    missing = [p for p in paths if not p.exists()]
+    if missing:
+        print(f"Error: no such question set: {missing[0]}. Give JSONL paths, or none for the sets in tests/data/.",
+              file=sys.stderr)
+        return 2
+    report = run(backend, paths, args.split, settings.corpus_dir)
+    print(json.dumps(report, ensure_ascii=False, indent=2) if args.json else format_report(report))
     return 0
 
 
@@ -148,10 +161,15 @@ def parser() -> argparse.ArgumentParser:
     sp.add_argument("--json", action="store_true", help="print the API's JSON")
     sp.set_defaults(func=cmd_ask)
 
-    sp = sub.add_parser("eval", help="retrieval and answer quality on a JSONL question set")
+    sp = sub.add_parser("eval", help="retrieval, answer and compare quality on JSONL sets, per calibration/validation half")
     paths(sp)
-    sp.add_argument("path")
-    sp.add_argument("--json", action="store_true")
+    sp.add_argument("paths", nargs="*", metavar="PATH",
+                    help="question, region-cell or compare-cell sets (default: the sets in tests/data/)")
+    sp.add_argument("--split", choices=("calibration", "validation", "all"), default="all",
+                    help="which half to evaluate (default: each half, reported separately)")
+    sp.add_argument("--url", help="evaluate a running server through POST /api/ask and /api/compare, "
+                                  "e.g. http://127.0.0.1:8000 (as the hidden sets are judged)")
+    sp.add_argument("--json", action="store_true", help="per-question rows and summaries as JSON")
     sp.set_defaults(func=cmd_eval)
 
     sp = sub.add_parser("bench", help="latency and throughput benchmark of /api/ask over HTTP")

@@ -17,7 +17,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
 sys.path.insert(0, str(HERE))
 
-from sets_spec import COMPARE, CELLS, QUESTIONS  # noqa: E402
+from sets_spec import CELLS, COMPARE, QUESTIONS  # noqa: E402
 
 FILES = {
     "PP": "pohjois-pohjanmaa-popsote-vammaispalvelut-oma-arviointi-2022.txt",
