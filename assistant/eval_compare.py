@@ -6,8 +6,10 @@
   and over the cells labelled present (``status_accuracy_present``).
 - **Evidence names the topic**: among cells predicted present, the share whose evidence sentence names the
   topic: every distinctive word of the topic (generic words such as "menetelmä", "malli", "palvelu",
-  "arviointi" are left out) occurs at a word start in the evidence, compared on its first five letters
-  (shorter words whole), case folded, so inflected forms ("kotisairaalan", "AVAIN -mittarin") count.
+  "arviointi" are left out) occurs at a word start in the evidence, case folded. A word of up to three
+  letters must stand alone ("RAI-", "IPC", "OT-" but not "ottaa"); a longer one is compared on its first
+  ``max(5, length - 3)`` letters, so inflected forms count ("kotisairaalan", "palvelusetelillä",
+  "AVAIN -mittarin") but another compound with the same opening does not ("palvelukohtaista").
 """
 
 from __future__ import annotations
@@ -36,17 +38,18 @@ def read_compare_cells(path: Path) -> list[dict[str, Any]]:
     return rows
 
 
-def topic_stems(topic: str) -> list[str]:
+def topic_patterns(topic: str) -> list[str]:
     words = [w for w in re.split(r"[\s\-–/]+", topic.lower()) if len(w) >= 2]
     distinctive = [w for w in words if w not in GENERIC] or words
-    return [w[:5] for w in distinctive]
+    return [r"(?<!\w)" + (re.escape(w) + r"(?![^\W\d_])" if len(w) <= 3 else re.escape(w[: max(5, len(w) - 3)]))
+            for w in distinctive]
 
 
 def names_topic(evidence: str | None, topic: str) -> bool:
     if not evidence:
         return False
     text = evidence.lower()
-    return all(re.search(r"(?<!\w)" + re.escape(stem), text) for stem in topic_stems(topic))
+    return all(re.search(pattern, text) for pattern in topic_patterns(topic))
 
 
 def score_cells(labelled: Sequence[dict[str, Any]], predicted: Sequence[CellView]) -> dict[str, Any]:

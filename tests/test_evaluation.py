@@ -145,6 +145,10 @@ def test_topic_naming_handles_inflection_and_generic_words():
     assert names_topic("Kuntien on aloitettava RAI-välineistön käyttö", "RAI-arviointi")
     assert not names_topic("Kuntien on aloitettava arvioinnit", "RAI-arviointi")
     assert not names_topic(None, "Omaolo")
+    assert names_topic("Yhtenäisen palvelusetelijärjestelmän käyttöönotto", "palveluseteli")
+    assert not names_topic("MC Saga mahdollistaa palvelukohtaista seurantaa", "palveluseteli")
+    assert names_topic("Yhteistyötä OT-keskuksen kanssa aloiteltu.", "OT-keskus")
+    assert not names_topic("Kunnat ottavat mallin käyttöön keskuksessa.", "OT-keskus")
 
 
 def test_compare_is_skipped_with_a_note_when_unavailable():
@@ -208,3 +212,12 @@ def test_eval_over_http_matches_in_process(server_url, small_index, fake_embedde
     assert compared["cells"] == 1 and ("skipped" not in compared or "no POST /api/compare" in compared["skipped"])
     assert Http(server_url).ask("Omaolo").passages  # the HTTP view carries the retrieved passages
     assert main(["eval", str(tmp_path / "missing.jsonl"), "--url", server_url]) == 2
+
+
+def test_in_process_compare_gives_one_view_per_topic_and_region(small_index, fake_embedder):
+    from assistant.service import Assistant
+    from tests.test_api import FAKE_THRESHOLDS
+
+    cells = InProcess(Assistant(small_index, fake_embedder, FAKE_THRESHOLDS)).compare(["yöpartio", "Omaolo"])
+    assert {(c.topic, c.region) for c in cells} == {(t, r) for t in ("yöpartio", "Omaolo") for r in ("Lappi", "Keski-Pohjanmaa")}
+    assert all((c.evidence is None) == (c.status == "not_found") for c in cells)
