@@ -22,6 +22,9 @@ class Settings:
     chunk_size: int = 600
     chunk_overlap: int = 100
     mask_contacts: bool = True
+    # Sentence vectors (one e5 embedding per sentence, cached beside the index) rank the sentence that
+    # answers; the first load after a build embeds the new sentences. ASSISTANT_SENTENCE_VECTORS=0 turns off.
+    sentence_vectors: bool = True
     max_question_chars: int = MAX_QUESTION_CHARS
     api_token: str = ""
     admin_token: str = ""  # document management and reading feedback; admin routes answer 403 when unset
@@ -56,6 +59,8 @@ class Settings:
                 values[name] = int(env[f"ASSISTANT_{key}"])
         if env.get("ASSISTANT_LLM_TIMEOUT"):
             values["llm_timeout"] = float(env["ASSISTANT_LLM_TIMEOUT"])
+        if env.get("ASSISTANT_SENTENCE_VECTORS"):
+            values["sentence_vectors"] = env["ASSISTANT_SENTENCE_VECTORS"].lower() not in {"0", "false", "no"}
         if env.get("ASSISTANT_MASK_CONTACTS"):
             values["mask_contacts"] = env["ASSISTANT_MASK_CONTACTS"].lower() not in {"0", "false", "no"}
         values.update({k: v for k, v in overrides.items() if v is not None})

@@ -1,52 +1,42 @@
-"""The practice map: which regions have evidence of each topic, cell by cell (first version).
+"""The practice map: for each topic and region, whether the region's documents carry the topic (the same
+region-evidence rule as the chat, see ``evidence``) and how far the practice has come (``status``).
 
-A region has a topic when one of its best passages for the topic has a sentence that carries one of the
-topic's content terms (Voikko lemmas and compound parts; for English/Swedish topics the glossary's Finnish
-terms). Status is "mentioned" until sentences are classified by morphology.
+A topic is read like a question ("Omaolo", "kotisairaala", "hospital at home", "hemsjukhus"): its frame
+words are dropped and English or Swedish topics are bridged to Finnish. Each cell's evidence is the
+sentence that decided its status; ``more`` counts the other passages that support it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from assistant.glossary import bridge
-from assistant.language import detect_language
-from assistant.records import Cell, Evidence, Filters, Passage
+from assistant.evidence import Found
+from assistant.question import understand
+from assistant.records import Cell, Evidence, Filters
 from assistant.retrieval import Retriever
-from assistant.sentences import split_sentences, stems
+from assistant.status import decide
 
-PASSAGES_PER_REGION = 10
-
-
-def topic_terms(topic: str) -> set[str]:
-    language = detect_language(topic)
-    return stems(topic) if language == "fi" else stems(bridge(topic)) | stems(topic)
+DECIDING_SENTENCES = 12  # strongest evidence sentences per cell whose status is read
 
 
-def evidence_in(passages: Sequence[Passage], terms: set[str]) -> list[tuple[Passage, Evidence]]:
-    """Sentences of ``passages`` that carry one of ``terms``, best passage first."""
-    found: list[tuple[Passage, Evidence]] = []
-    for p in passages:
-        c = p.chunk
-        for s in split_sentences(c.text):
-            if stems(s.text) & terms:
-                start = c.start + s.start
-                found.append((p, Evidence(s.text, c.doc_id, c.title, c.year, start, start + len(s.text), c.lines,
-                                          c.page)))
-    return found
+def evidence_of(found: Found) -> Evidence:
+    c, s = found.chunk, found.sentence
+    return Evidence(s.text, s.doc_id, c.title, c.year, s.start, s.end, c.lines, c.page)
 
 
 def map_topic(retriever: Retriever, topic: str, regions: Sequence[str], filters: Filters) -> list[Cell]:
     """One cell per region for ``topic``."""
-    scored = retriever.score(topic, detect_language(topic))
-    groups = retriever.by_region(scored, retriever.mask(filters), tuple(regions), PASSAGES_PER_REGION)
-    terms = topic_terms(topic)
+    query = understand(topic, index_regions=retriever.regions, vocabulary=retriever.vocabulary)
+    weighted = retriever.relevance.topic(query.topic, query.either)
+    found = retriever.evidence.find(weighted, regions, filters, retriever.topic_vector(query)) if weighted else {}
     cells = []
     for region in regions:
-        found = evidence_in(groups.get(region, []), terms) if terms else []
-        if not found:
+        sentences = found.get(region, [])[:DECIDING_SENTENCES]
+        if not sentences:
             cells.append(Cell(topic, region, "not_found", None, 0))
             continue
-        passages = {p.chunk.chunk_id for p, _ in found}
-        cells.append(Cell(topic, region, "mentioned", found[0][1], len(passages) - 1))
+        status, i = decide([f.sentence.text for f in sentences])
+        deciding = sentences[i]
+        others = {f.chunk.chunk_id for f in found[region]} - {deciding.chunk.chunk_id}
+        cells.append(Cell(topic, region, status, evidence_of(deciding), len(others)))
     return cells

@@ -12,7 +12,7 @@ from assistant.relevance import Thresholds
 from assistant.service import Assistant
 
 # The fake embedder's cosines are not e5's: use thresholds that suit it (abstention is tested on the real index).
-FAKE_THRESHOLDS = Thresholds(answer=0.1, answer_other=0.1, region_margin=1.0)
+FAKE_THRESHOLDS = Thresholds(answer=0.1, answer_other=0.1)
 
 
 @pytest.fixture
