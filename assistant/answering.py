@@ -21,8 +21,10 @@ from assistant.retrieval import PASSAGES_RETURNED, Retrieved
 from assistant.sentence_index import IndexedSentence, SentenceIndex
 
 SINGLE_PASSAGES = 4  # passages whose sentences compete to answer a single-region question
+FIGURE_PASSAGES = 8  # the same when a date, figure or name is asked (it may sit a little lower)
 EVIDENCE_CANDIDATES = 20  # evidence sentences (in scope, strongest first) that compete as well
 LIST_ITEMS = 8
+LIST_ITEM_CHARS = 240  # a longer line is prose, not a list item
 
 
 class Composer(Protocol):
@@ -83,7 +85,7 @@ class ExtractiveComposer:
             return self._absent(query, retrieved)
         if not self._relevant(query, retrieved):
             return self._abstain(query, retrieved, phrase(query.language, "not_found"))
-        ranked = rank(query.kind, retrieved.topic, self._candidates(retrieved, evidence), self.weights)
+        ranked = rank(query.kind, retrieved.topic, self._candidates(retrieved, evidence, FIGURE_PASSAGES if query.asks_figure else SINGLE_PASSAGES), self.weights, (query.lemmas, query.numbers))
         if query.asks_figure:
             fitting = [r for r in ranked if r.fits and self._about_topic(query, r, retrieved)]
             if not fitting:
@@ -101,14 +103,15 @@ class ExtractiveComposer:
         for p in retrieved.passages[:depth]:
             for sid in self.sentences.of_chunk(p.chunk.chunk_id):
                 sids.setdefault(sid, order[p.chunk.chunk_id])
-        for f in evidence[:EVIDENCE_CANDIDATES]:
+        dense = retrieved.sentence_dense
+        for f in sorted(evidence, key=lambda f: -(f.coverage + _at(dense, f.sentence.id)))[:EVIDENCE_CANDIDATES]:
             sids.setdefault(f.sentence.id, min(order.get(c, len(order)) for c in f.sentence.chunks))
         return [self._candidate(sid, rank_, retrieved) for sid, rank_ in sids.items()]
 
     def _candidate(self, sid: int, rank_: int, retrieved: Retrieved) -> Candidate:
         s = self.sentences[sid]
         before = self._before(s)
-        context = retrieved.topic.coverage(before.full, before.tokens) if before and retrieved.topic else 0.0
+        context = retrieved.topic.coverage(before.full, before.tokens, before.sequence) if before and retrieved.topic else 0.0
         return Candidate(s, rank_, _at(retrieved.sentence_dense, sid), context)
 
     def _before(self, s: IndexedSentence) -> IndexedSentence | None:
@@ -124,10 +127,10 @@ class ExtractiveComposer:
             return True
         if not near_topic(query.kind, s.text, topic):
             return False
-        if topic.touches(s.full, s.tokens) >= self.t.about:
+        if topic.touches(s.full, s.tokens, s.sequence) >= self.t.about:
             return True
         before = self._before(s)
-        return bool(before and topic.touches(before.full, before.tokens) >= self.t.about)
+        return bool(before and topic.touches(before.full, before.tokens, before.sequence) >= self.t.about)
 
     def _choose(self, query: Query, ranked: list[Ranked], limit: int = 2) -> list[Ranked]:
         """The best sentence, a close second, or for a list question the list the best sentence opens."""
@@ -155,7 +158,10 @@ class ExtractiveComposer:
             out = []
         else:
             out, at = [first], at + 1
-        while at < len(ids) and self.sentences[ids[at]].item and len(out) < LIST_ITEMS:
+        announced = first.text.endswith(":")  # "…keskeisinä teemoina olivat:" opens a list of lines
+        while at < len(ids) and (self.sentences[ids[at]].item or announced) and len(out) < LIST_ITEMS:
+            if len(self.sentences[ids[at]].text) > LIST_ITEM_CHARS:
+                break
             out.append(self.sentences[ids[at]])
             at += 1
         return out
@@ -181,7 +187,7 @@ class ExtractiveComposer:
             order = {p.chunk.chunk_id: i for i, p in enumerate(retrieved.by_region.get(region, ()))}
             candidates = [self._candidate(f.sentence.id, min(order.get(c, len(order)) for c in f.sentence.chunks),
                                           retrieved) for f in found[:EVIDENCE_CANDIDATES]]
-            best = rank(query.kind, retrieved.topic, candidates, self.weights)[0]
+            best = rank(query.kind, retrieved.topic, candidates, self.weights, (query.lemmas, query.numbers))[0]
             lines.append(f"**{region}** — {best.candidate.sentence.text} [{cites.number(self._passage(best, retrieved))}]")
         without = [r for r in retrieved.scope if r not in with_evidence]
         if without:
@@ -201,7 +207,8 @@ class ExtractiveComposer:
             text = phrase(query.language, "absent_in", topic=topic, regions=", ".join(query.regions))
         else:
             text = phrase(query.language, "absent", topic=topic)
-        ranked = rank(query.kind, retrieved.topic, self._candidates(retrieved, (), depth=2), self.weights)
+        ranked = rank(query.kind, retrieved.topic, self._candidates(retrieved, (), depth=2), self.weights,
+                      (query.lemmas, query.numbers))
         return self._nearest(query, retrieved, text, ranked)
 
     def _not_told(self, query: Query, retrieved: Retrieved, ranked: list[Ranked]) -> Answer:

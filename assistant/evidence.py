@@ -18,8 +18,9 @@ import numpy as np
 
 from assistant.question import Term
 from assistant.records import Chunk, Filters
-from assistant.relevance import Relevance, Thresholds, Topic
+from assistant.relevance import Relevance, Thresholds
 from assistant.sentence_index import IndexedSentence, SentenceIndex
+from assistant.topic import Topic
 
 
 @dataclass(frozen=True)
@@ -50,7 +51,7 @@ class EvidenceFinder:
 
     def carries(self, topic: Topic, sentence: IndexedSentence) -> float:
         """The sentence's topic coverage (0 when below the evidence threshold)."""
-        coverage = topic.coverage(sentence.full, sentence.tokens)
+        coverage = topic.coverage(sentence.full, sentence.tokens, sentence.sequence)
         return coverage if coverage >= self.t.coverage else 0.0
 
     def find(self, topic: Topic, regions: Sequence[str], filters: Filters | None = None,
@@ -86,7 +87,7 @@ class EvidenceFinder:
             if chunk is None:
                 continue
             previous = found.get(sid)
-            coverage = previous.coverage if previous else topic.coverage(sentence.full, sentence.tokens)
+            coverage = previous.coverage if previous else topic.coverage(sentence.full, sentence.tokens, sentence.sequence)
             found[sid] = Found(chunk, sentence, coverage, float(sims[sid]))
 
     def presence(self, topic: Topic, regions: Sequence[str], filters: Filters | None = None

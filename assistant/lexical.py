@@ -28,6 +28,11 @@ def _snowball() -> Callable[[str], str]:
     return Stemmer.Stemmer("finnish").stemWord  # type: ignore[no-any-return]
 
 
+def snowball_stem(word: str) -> str:
+    """The Snowball stem of a Finnish word ("hallinnoija" -> "hallinnoij")."""
+    return _snowball()(word.lower())
+
+
 # word -> lemmas, filled as words are analysed and preloaded from the index's lexicon, so that a
 # running server almost never calls the (pure-Python, ~3.5 ms per word) analyser.
 _LEMMAS: dict[tuple[str, bool], tuple[str, ...]] = {}

@@ -35,7 +35,7 @@ def map_topic(retriever: Retriever, topic: str, regions: Sequence[str], filters:
         if not sentences:
             cells.append(Cell(topic, region, "not_found", None, 0))
             continue
-        status, i = decide([f.sentence.text for f in sentences])
+        status, i = decide([f.sentence.text for f in sentences], [f.sentence.doc_id in retriever.plans for f in sentences])
         deciding = sentences[i]
         others = {f.chunk.chunk_id for f in found[region]} - {deciding.chunk.chunk_id}
         cells.append(Cell(topic, region, status, evidence_of(deciding), len(others)))

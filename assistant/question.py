@@ -11,34 +11,21 @@ from __future__ import annotations
 
 import re
 from collections.abc import Container, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Literal
 
-from assistant.cues import is_frame
 from assistant.followup import resolve
-from assistant.glossary import bridge, bridge_hits
+from assistant.glossary import bridge
 from assistant.language import Language, detect_language
-from assistant.lexical import STOPWORDS, tokenize, words
-from assistant.morphology import MAX_WORDS_ANALYSED, Morph, analyse
+from assistant.lexical import tokenize
 from assistant.records import Turn
 from assistant.regions import REGIONS, mentioned_regions, strip_regions
+from assistant.terms import Term, topic_terms
+
+__all__ = ["KNOWN_REGIONS", "Kind", "Query", "Term", "is_comparative", "question_kind", "understand"]
 
 Kind = Literal["when", "how_many", "how_much", "who", "list", "yes_no", "open"]
 KNOWN_REGIONS = frozenset(r.name for r in REGIONS)
-_FUNCTION_CLASSES = {"asemosana", "sidesana", "suhdesana", "kieltosana", "huudahdussana", "lukusana"}
-
-
-@dataclass(frozen=True)
-class Term:
-    """A topic term: a lemma (as the index spells it) and its compound parts ("lastensuojelu" -> lapsi,
-    suojelu), so that "lasten suojelu" can meet "lastensuojelu"; ``alternatives`` are other terms for the
-    same thing (the glossary's "terveyskeskus|terveysasema"). A phrase is a term whose parts are its words."""
-
-    lemma: str
-    parts: tuple[str, ...] = ()
-    alternatives: tuple[Term, ...] = ()
-    word: str = ""  # as the question spells it
-    verb: bool = False  # a verb or participle (a paraphrase the corpus may not use)
 
 
 @dataclass(frozen=True)
@@ -58,6 +45,7 @@ class Query:
     either: tuple[tuple[int, ...], ...] = ()  # "A tai B": indexes of topic terms on each side
     frame: tuple[str, ...] = ()
     numbers: tuple[str, ...] = ()
+    lemmas: frozenset[str] = frozenset()  # every content lemma of the question, frame words included
     bridged: str = ""
     history: tuple[Turn, ...] = field(default=(), repr=False)
 
@@ -127,7 +115,6 @@ _KINDS: tuple[tuple[Kind, re.Pattern[str]], ...] = (
         r"[\w-]+(ja|jä|ita|itä|ia|iä|ta|tä|s)\b)", re.IGNORECASE)),
 )
 _NUMBER = re.compile(r"\b\d+(?:[.,]\d+)*\b")
-_YEAR_OR_COUNT = re.compile(r"\d{1,4}(?:[.,]\d+)*")  # years and counts constrain; longer codes (116117) name
 
 
 def question_kind(text: str) -> Kind:
@@ -145,124 +132,6 @@ def question_kind(text: str) -> Kind:
 def is_comparative(question: str, names_a_region: bool = False) -> bool:
     """Whether the question asks about several regions ("Missä alueilla…", "Which regions…", "Var…")."""
     return bool(_COMPARATIVE.search(question)) or (not names_a_region and bool(_WHERE.search(question)))
-
-
-_OR = re.compile(r"\s(?:tai|ja/tai|or|and/or|eller|och/eller)\s", re.IGNORECASE)
-_WORD = re.compile(r"[\w][\w.:-]*[\w]|\w")
-
-
-@dataclass(frozen=True)
-class Topic:
-    """What ``topic_terms`` finds: terms in question order, where an "or" splits them, and frame words."""
-
-    terms: tuple[Term, ...]
-    either: tuple[tuple[int, ...], ...]
-    frame: tuple[str, ...]
-
-
-def _function_word(morph: Morph) -> bool:
-    """Pronouns, conjunctions, adpositions and number words ("kaksi"); a code in digits ("116117") names."""
-    return morph.word_class in _FUNCTION_CLASSES and not morph.word[:1].isdigit()
-
-
-def _either(positions: Sequence[int], split: int | None) -> tuple[tuple[int, ...], ...]:
-    """Term indexes before and after the first "or" (when there are terms on both sides)."""
-    if split is None:
-        return ()
-    before = tuple(i for i, p in enumerate(positions) if p < split)
-    after = tuple(i for i, p in enumerate(positions) if p > split)
-    return (before, after) if before and after else ()
-
-
-def topic_terms(text: str, language: Language, vocabulary: Container[str] = ()) -> Topic:
-    """The topic of ``text`` (region names already removed).
-
-    Finnish: each word's lemma unless it is a frame word, a function word (pronoun, conjunction,
-    adposition, numeral) or a stop word; an ambiguous form keeps its other readings as alternatives.
-    English/Swedish: the corpus's own words in the question (names and codes such as "Omaolo", "116117",
-    "AVAIN-mätaren", or Finnish words), the glossary's Finnish terms for the rest; when neither finds
-    anything, the question's own content words (which the corpus lacks, so the topic is absent).
-    """
-    split = _OR.search(text)
-    at = split.start() if split else None
-    terms: dict[str, tuple[int, Term]] = {}
-    frame: list[str] = []
-    if language == "fi":
-        analysed: dict[str, Morph] = {}
-        for match in re.finditer(r"\S+", text):
-            for word in words(match.group(0)):
-                if word not in analysed:  # a bounded number of distinct words per question
-                    analysed[word] = analyse(word) if len(analysed) < MAX_WORDS_ANALYSED else Morph(word, word)
-                morph = analysed[word]
-                tokens = tokenize(morph.word)
-                if not tokens or morph.word in STOPWORDS or _YEAR_OR_COUNT.fullmatch(morph.word):
-                    continue
-                lemma = tokens[0]
-                if is_frame(lemma) or is_frame(morph.lemma) or _function_word(morph) or (morph.is_verb and is_frame(morph.verb)):
-                    frame.append(lemma)
-                    continue
-                readings = tuple(Term(r) for r in morph.readings if r != lemma and not is_frame(r))
-                term = Term(lemma, word_parts(morph.word), readings, match.group(0).strip(".,:;?!()"), morph.is_verb)
-                terms.setdefault(lemma, (match.start(), term))
-    else:
-        for match in _WORD.finditer(text):
-            found = _corpus_word(match.group(0), match.start() == 0, vocabulary)
-            if found:
-                terms.setdefault(found.lemma, (match.start(), found))
-        for start, _, group in bridge_hits(text):
-            alternatives = [t for t in (phrase_term(alt) for alt in group) if t and not is_frame(t.lemma)]
-            if alternatives:
-                term = replace(alternatives[0], alternatives=tuple(alternatives[1:]), word=group[0])
-                terms.setdefault(term.lemma, (start, term))
-        if not terms:
-            for match in _WORD.finditer(text):
-                word = match.group(0).lower()
-                if len(word) > 2 and word.isalpha() and not is_frame(word) and word not in STOPWORDS:
-                    terms.setdefault(word, (match.start(), Term(word, word=match.group(0))))
-        frame = [w.lower() for w in re.findall(r"[\wåäö]+", text) if is_frame(w.lower())]
-    ordered = sorted(terms.values(), key=lambda pt: pt[0])
-    return Topic(tuple(t for _, t in ordered), _either([p for p, _ in ordered], at), tuple(frame))
-
-
-def _corpus_word(word: str, first: bool, vocabulary: Container[str]) -> Term | None:
-    """A word of an English/Swedish question that the corpus itself uses: a name or code (capitalised,
-    with digits, dots or hyphens) or a Finnish word Voikko knows; a hyphenated name by its first piece."""
-    clean = word.strip(".,:;?!()")
-    if is_frame(clean.lower()) or _YEAR_OR_COUNT.fullmatch(clean):
-        return None
-    name = any(ch.isdigit() or ch in ".-" for ch in clean) or (not first and clean[:1].isupper())
-    tokens = tokenize(clean)
-    if tokens and tokens[0] in vocabulary and (name or analyse(clean).known):
-        return Term(tokens[0], word_parts(clean), word=clean)
-    if "-" in clean and clean[:1].isupper():
-        head = tokenize(clean.split("-")[0])
-        if head and head[0] in vocabulary:
-            return Term(head[0], word=clean)
-    return None
-
-
-def phrase_term(phrase: str) -> Term | None:
-    """The term for a Finnish word or phrase from the glossary ("suun terveydenhuolto" needs both words)."""
-    lemmas = [t[0] for t in (tokenize(w) for w in phrase.split()) if t]
-    if not lemmas:
-        return None
-    if len(lemmas) == 1:
-        return Term(lemmas[0], word_parts(phrase))
-    return Term(" ".join(lemmas), tuple(lemmas))
-
-
-def word_parts(word: str) -> tuple[str, ...]:
-    """The parts a compound word is made of: its hyphenated pieces ("rai-arviointivälineistö" -> rai,
-    arviointivälineistö), else Voikko's compound parts ("lastensuojelu" -> lapsi, suojelu).
-
-    >>> word_parts("RAI-arviointivälineistö"), word_parts("etäkuntoutus"), word_parts("kunta")
-    (('rai', 'arviointivälineistö'), ('etä', 'kuntoutus'), ())
-    """
-    if "-" in word.strip("-"):
-        pieces = [tokenize(piece) for piece in word.split("-")]
-        return tuple(dict.fromkeys(p[0] for p in pieces if p))
-    tokens = tokenize(word)
-    return tuple(dict.fromkeys(t for t in tokens[1:] if t != tokens[0]))
 
 
 def understand(question: str, history: Sequence[Turn] = (), *, index_regions: Container[str] = (),
@@ -283,5 +152,6 @@ def understand(question: str, history: Sequence[Turn] = (), *, index_regions: Co
         comparative=comparative, kind=question_kind(resolved), topic=topic.terms, either=topic.either,
         frame=topic.frame,
         numbers=tuple(_NUMBER.findall(without_regions)),
+        lemmas=frozenset(tokenize(f"{without_regions} {bridge(resolved) if language != 'fi' else ''}")),
         bridged=bridge(resolved) if language != "fi" else "", history=tuple(history),
     )

@@ -10,8 +10,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from assistant.question import Kind
-from assistant.relevance import Topic, lemma_sets
 from assistant.sentence_index import IndexedSentence
+from assistant.topic import Topic, lemma_sets
 
 _MONTHS = (r"tammi|helmi|maalis|huhti|touko|kesä|heinä|elo|syys|loka|marras|joulu")
 _DATE = re.compile(
@@ -72,29 +72,42 @@ def answers_kind(kind: Kind, text: str) -> bool:
     if kind == "how_many":
         return has_count(text) or has_amount(text)
     if kind == "how_much":
-        return has_amount(text)
+        return has_amount(text) or has_count(text)
     if kind == "who":
         return has_organisation(text)
     return True
 
 
+# Words between a topic word and its count: "asiakasmäärä vähintään 100", "ohjaajia on yhteensä 26".
+_QUANTIFIERS = frozenset({"on", "oli", "ovat", "olivat", "yhteensä", "vähintään", "enintään", "noin", "n.", "yli",
+                          "alle", "lähes", "jo", "kpl", "kaikkiaan", "peräti", "=", ":", "–", "-"})
+
+
+def _word_at(text: str, offset: int) -> int:
+    return len(text[:offset].split())
+
+
 def near_topic(kind: Kind, text: str, topic: Topic, window: int = 5) -> bool:
-    """For "how many": a count right before a word about the topic ("26 IPC-ohjaajaa", "yhdeksän eri
-    sote-organisaatiota") or in brackets right after it ("lomakkeiden (19 kpl)"); for "how much": an amount
-    within ``window`` words of one ("perhehoidon osuus 70 %"). A figure elsewhere counts something else."""
+    """For "how many / how much": the count stands right before a word about the topic ("26 IPC-ohjaajaa",
+    "yhdeksän eri sote-organisaatiota"), or after it behind at most a few quantifier words ("lomakkeiden
+    (19 kpl)", "asiakasmäärä vähintään 100"); for "how much" also an amount within ``window`` words
+    ("perhehoidon osuus 70 %"). A figure elsewhere in the sentence counts something else."""
     if kind not in ("how_many", "how_much") or not topic:
         return True
-    words = _LEADING_NUMBER.sub("", _LABEL.sub("", text)).split()
+    text = _LEADING_NUMBER.sub(lambda m: " " * len(m.group(0)), _LABEL.sub(lambda m: " " * len(m.group(0)), text))
+    words = text.split()
     about = [i for i, w in enumerate(words) if topic.touches(*lemma_sets(w)) > 0]
-    if kind == "how_many":
-        counts = [i for i, w in enumerate(words) if (w[:1].isdigit() or _NUMBER_WORD.fullmatch(w))
-                  and has_count(w.rstrip(".,;:"))]
-        bracketed = [i for i, w in enumerate(words) if w.startswith("(") and has_count(w.strip("()[],.;:"))]
-        return any(0 < i - j <= 2 for i in about for j in counts) or any(0 < j - i <= 1 for i in about
-                                                                          for j in bracketed)
-    amounts = [i for i, w in enumerate(words) if has_amount(w) or w in ("%", "€")
-               or (i + 1 < len(words) and words[i + 1] in ("%", "€") and has_count(w))]
-    return any(abs(i - j) <= window for i in about for j in amounts)
+    counts = [_word_at(text, m.start()) for m in (*_COUNT.finditer(text), *_NUMBER_WORD.finditer(text))
+              if not _YEAR.fullmatch(m.group(0))]
+    for i in about:
+        for j in counts:
+            between = [w.strip("()[],;") for w in words[i + 1:j]]
+            if 0 < i - j <= 2 or (j > i and all(w in _QUANTIFIERS or not w for w in between) and j - i <= 4):
+                return True
+    if kind == "how_much":
+        amounts = [_word_at(text, m.start()) for m in _AMOUNT.finditer(text)]
+        return any(abs(i - j) <= window for i in about for j in amounts)
+    return False
 
 
 def prior(kind: Kind, text: str) -> float:
@@ -104,7 +117,7 @@ def prior(kind: Kind, text: str) -> float:
     if kind == "how_many":
         return 1.0 if has_count(text) else 0.5 if has_amount(text) else 0.0
     if kind == "how_much":
-        return 1.0 if has_amount(text) else 0.0
+        return 1.0 if has_amount(text) else 0.5 if has_count(text) else 0.0
     if kind == "who":
         return 1.0 if has_organisation(text) else 0.0
     return 0.0
@@ -120,6 +133,7 @@ class Weights:
     rank: float = 0.35  # prior for the passage's retrieval rank: 0.35 / (1 + rank)
     fragment: float = 1.0  # penalty for a sentence too fragmentary to quote on its own
     context: float = 0.5  # a sentence right after one about the topic is about it this much
+    echo: float = 0.3  # for the share of the question's words and numbers the sentence repeats
     second: float = 0.4  # a second sentence is quoted when it scores within this of the best
 
 
@@ -141,15 +155,20 @@ class Ranked:
     fits: bool  # holds the kind of fact asked
 
 
-def rank(kind: Kind, topic: Topic, candidates: Sequence[Candidate], weights: Weights = Weights()) -> list[Ranked]:
+def rank(kind: Kind, topic: Topic, candidates: Sequence[Candidate], weights: Weights = Weights(),
+         echo: tuple[frozenset[str], Sequence[str]] = (frozenset(), ())) -> list[Ranked]:
     """Candidates best first; fragments too short to quote come last unless nothing else carries the topic."""
     best_dense = max((c.dense for c in candidates), default=0.0)
     out = []
     for c in candidates:
         s = c.sentence
-        coverage = max(topic.coverage(s.full, s.tokens), weights.context * c.context) if topic else 0.0
+        coverage = max(topic.coverage(s.full, s.tokens, s.sequence), weights.context * c.context) if topic else 0.0
         fit = prior(kind, s.text)
+        lemmas, numbers = echo
+        said = len(lemmas & s.tokens) + sum(n in s.text for n in numbers)
+        echoed = said / (len(lemmas) + len(numbers)) if lemmas or numbers else 0.0
         score = (weights.dense * (c.dense - best_dense) + weights.coverage * coverage + weights.kind * fit
+                 + weights.echo * echoed
                  + weights.rank / (1 + c.rank) - (0.0 if s.quotable else weights.fragment))
         out.append(Ranked(c, score, coverage, answers_kind(kind, s.text)))
     return sorted(out, key=lambda r: (-r.score, r.candidate.rank, r.candidate.sentence.id))

@@ -22,8 +22,9 @@ class Region:
 
 
 REGIONS: tuple[Region, ...] = (
-    Region("Pohjois-Pohjanmaa", ("pohjois-pohjanma", "norra österbott", "north ostrobothnia", "northern ostrobothnia"),
-           ("popsote", "ppshp", "pohjois-pohjanmaan"), ("oulu", "oulun", "oulussa", "ylivieska", "kalajo", "raahe", "kuusamo")),
+    Region("Pohjois-Pohjanmaa", ("pohjois-pohjanma", "norra österbott", "north ostrobothnia", "northern ostrobothnia",
+                                 "popsote"),
+           ("ppshp", "pohjois-pohjanmaan"), ("oulu", "oulun", "oulussa", "ylivieska", "kalajo", "raahe", "kuusamo")),
     Region("Keski-Pohjanmaa", ("keski-pohjanma", "mellersta österbott", "central ostrobothnia"),
            ("soite", "soiten", "soitessa", "soitella", "soitelle"), ("kokkola", "kannu", "kaustis", "jokilaakso")),
     Region("Etelä-Pohjanmaa", ("etelä-pohjanma", "södra österbott", "south ostrobothnia", "southern ostrobothnia"),

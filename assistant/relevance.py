@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import bisect
 import math
-from collections.abc import Iterable, Sequence, Set
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from assistant.glossary import synonyms
-from assistant.lexical import tokenize
-from assistant.question import Term
+from assistant.lexical import snowball_stem, tokenize
+from assistant.terms import Term
+from assistant.topic import Topic
 
 
 @dataclass(frozen=True)
@@ -33,73 +34,19 @@ class Thresholds:
     coverage_weight: float = 0.05  # how much topic coverage adds to a passage's cosine
     region_depth: int = 10  # passages per region the retriever returns for comparative questions
     generic_share: float = 0.05  # a lemma in at least this share of chunks is generic ("toiminta", "palvelu")
+    per_document: int = 5  # chunks of one document that count towards a term's spread (see Relevance.spread)
+    generic_head_share: float = 0.15  # a compound's last part this common adds nothing ("-toiminta", "-palvelu")
     min_weight: float = 0.25  # the weight of a generic term (so a topic of generic words still has one)
-
-
-@dataclass(frozen=True)
-class Topic:
-    """Topic terms with, for each, the corpus lemmas that carry it, the sets of parts that carry it when
-    all appear as words, and its weight; ``either`` lists alternative groups of term indexes ("A tai B":
-    a text about A or about B is about the topic), by default one group of all terms."""
-
-    terms: tuple[Term, ...] = ()
-    carriers: tuple[frozenset[str], ...] = ()
-    part_sets: tuple[tuple[tuple[str, ...], ...], ...] = ()
-    weights: tuple[float, ...] = ()
-    either: tuple[tuple[int, ...], ...] = ()
-
-    def __bool__(self) -> bool:
-        return bool(self.terms)
-
-    def _groups(self) -> tuple[tuple[int, ...], ...]:
-        return self.either or (tuple(range(len(self.terms))),)
-
-    def only(self, i: int) -> Topic:
-        """The topic of term ``i`` alone."""
-        return Topic(self.terms[i:i + 1], self.carriers[i:i + 1], self.part_sets[i:i + 1], self.weights[i:i + 1])
-
-    def _carried(self, i: int, full: Set[str], tokens: Set[str]) -> float:
-        if not tokens.isdisjoint(self.carriers[i]) or any(all(p in full for p in ps) for ps in self.part_sets[i]):
-            return 1.0
-        return 0.0
-
-    def _touched(self, i: int, full: Set[str], tokens: Set[str]) -> float:
-        if self._carried(i, full, tokens):
-            return 1.0
-        return max((sum(p in full for p in ps) / len(ps) for ps in self.part_sets[i]), default=0.0)
-
-    def _share(self, credit: object, full: Set[str], tokens: Set[str]) -> float:
-        best = 0.0
-        for group in self._groups():
-            total = sum(self.weights[i] for i in group)
-            if total:
-                got = sum(self.weights[i] * credit(i, full, tokens) for i in group)  # type: ignore[operator]
-                best = max(best, got / total)
-        return best
-
-    def coverage(self, full: Set[str], tokens: Set[str]) -> float:
-        """Share of the topic's weight carried by a text whose word lemmas are ``full`` and whose lemmas
-        with compound parts are ``tokens`` (the best of the alternative groups).
-
-        >>> t = Topic((Term("yöpartio"),), (frozenset({"yöpartio"}),), ((),), (3.0,))
-        >>> t.coverage({"yöpartio"}, {"yöpartio"}), t.coverage({"kotihoito"}, {"kotihoito"})
-        (1.0, 0.0)
-        """
-        return self._share(self._carried, full, tokens)
-
-    def touches(self, full: Set[str], tokens: Set[str]) -> float:
-        """Like ``coverage``, but a term also counts in part when some of its parts appear as words
-        ("RAI-välineistö" touches "RAI-arviointivälineistö")."""
-        return self._share(self._touched, full, tokens)
+    modifier_weight: float = 0.5  # a genitive attribute's share of its weight ("työllisyyden kuntakokeilu")
 
 
 class Relevance:
     """Lemma statistics of one loaded index; built once per generation."""
 
     def __init__(self, token_lists: Sequence[Iterable[str]], thresholds: Thresholds,
-                 chunk_ids: Sequence[int] = ()) -> None:
+                 chunk_ids: Sequence[int] = (), documents: Sequence[str] = ()) -> None:
         """``token_lists``: each chunk's BM25 tokens (Voikko lemmas with compound parts), in chunk order;
-        ``chunk_ids`` the chunks' ids in the same order."""
+        ``chunk_ids`` and ``documents`` the chunks' ids and document ids in the same order."""
         self.t = thresholds
         self._postings: dict[str, list[int]] = {}
         self._sets = [frozenset(t) for t in token_lists]
@@ -111,7 +58,10 @@ class Relevance:
         self._vocab = sorted(self._postings)
         self._reversed = sorted(v[::-1] for v in self._postings)
         self._generic = max(2, int(self.size * thresholds.generic_share))
-        self._generic_idf = math.log(1 + 1 / thresholds.generic_share)
+        self._docs = list(documents) or [""] * len(self._sets)
+        everywhere = max(1, len(set(self._docs))) * thresholds.per_document
+        self._generic_idf = math.log(1 + self.size / everywhere)
+        self._head = max(2, int(self.size * thresholds.generic_head_share))
         self._carriers: dict[str, frozenset[str]] = {}
         # A word the corpus never uses is the rarest of all: its absence must weigh the most.
         self.unknown = math.log(1 + 2 * self.size)
@@ -133,21 +83,13 @@ class Relevance:
         """Corpus lemmas that carry ``lemma`` (see the module docstring); cached per lemma."""
         found = self._carriers.get(lemma)
         if found is None:
-            found = frozenset(self._containing(lemma) | self._specific_part(lemma))
+            found = frozenset((self._containing(lemma) | self._specific_part(lemma)) or self._stem_prefix(lemma))
             if len(self._carriers) < 50_000:
                 self._carriers[lemma] = found
         return found
 
     def _containing(self, lemma: str) -> set[str]:
-        out = {lemma} if lemma in self._postings else set()
-        i = bisect.bisect_left(self._vocab, lemma)
-        while i < len(self._vocab) and self._vocab[i].startswith(lemma):
-            word = self._vocab[i]
-            rest = word[len(lemma):]
-            # A compound starting with the lemma at a boundary: a hyphen, or the rest is a word itself.
-            if rest.startswith("-") or (len(lemma) >= 4 and len(rest) >= 3 and rest in self._postings):
-                out.add(word)
-            i += 1
+        out = self._own(lemma)
         if len(lemma) >= 4:
             backwards = lemma[::-1]
             i = bisect.bisect_left(self._reversed, backwards)
@@ -158,19 +100,58 @@ class Relevance:
                 i += 1
         return out
 
+    def _own(self, lemma: str) -> set[str]:
+        """The lemma and the compounds it begins ("kotisairaala", "kotisairaalatoiminta"): what its weight
+        is counted on (compounds that end with it are often something else: "ennaltaehkäisy")."""
+        out = {lemma} if lemma in self._postings else set()
+        i = bisect.bisect_left(self._vocab, lemma)
+        while i < len(self._vocab) and self._vocab[i].startswith(lemma):
+            word = self._vocab[i]
+            rest = word[len(lemma):]
+            # A compound starting with the lemma at a boundary: a hyphen, or the rest is a word itself.
+            if rest.startswith("-") or (len(lemma) >= 4 and len(rest) >= 3 and rest in self._postings):
+                out.add(word)
+            i += 1
+        return out
+
+    def _stem_prefix(self, word: str) -> set[str]:
+        """For a word neither Voikko nor the corpus knows: corpus lemmas starting with its Snowball stem."""
+        stem = snowball_stem(word)
+        if len(stem) < 5:
+            return set()
+        out = set()
+        i = bisect.bisect_left(self._vocab, stem)
+        while i < len(self._vocab) and self._vocab[i].startswith(stem):
+            out.add(self._vocab[i])
+            i += 1
+        return out
+
     def _specific_part(self, lemma: str) -> set[str]:
-        """"yöpartio" for "yöpartiotoiminta": the compound minus a generic last part."""
+        """"yöpartio" for a "yöpartiotoiminta" the corpus lacks: the compound minus a generic last part."""
         out = set()
         for cut in range(3, len(lemma) - 2):
             head, rest = lemma[:cut].rstrip("-"), lemma[cut:].lstrip("-")
-            if head in self._postings and rest in self._postings and self.generic(rest) and not self.generic(head):
+            if head in self._postings and rest in self._postings and self.df(rest) >= self._head \
+                    and not self.generic(head):
                 out.add(head)
         return out
 
-    def weight(self, rows: int) -> float:
-        """A term's weight: its IDF above that of a generic word, so that "kotona asuvien tueksi" cannot
-        outweigh "yöpartiotoiminta"; a term no chunk carries weighs the most."""
-        idf = math.log(1 + self.size / rows) if rows else self.unknown
+    def spread(self, rows: Iterable[int]) -> int:
+        """How widely ``rows`` spread over documents: chunks counted up to ``per_document`` per document, so
+        that a practice one plan discusses at length ("digipalveluyksikkö" in 30 chunks of Lappi's plan)
+        stays as specific as one mentioned once."""
+        per: dict[str, int] = {}
+        for r in rows:
+            doc = self._docs[r] if r < len(self._docs) else ""
+            per[doc] = per.get(doc, 0) + 1
+        return sum(min(n, self.t.per_document) for n in per.values())
+
+    def weight(self, rows: Iterable[int]) -> float:
+        """A term's weight: its IDF (over the spread of its chunks) above that of a word every document uses
+        throughout, so that "kotona asuvien tueksi" cannot outweigh "yöpartiotoiminta"; a term no chunk
+        carries weighs the most."""
+        spread = self.spread(rows)
+        idf = math.log(1 + self.size / spread) if spread else self.unknown
         return max(idf - self._generic_idf, self.t.min_weight)
 
     def topic(self, terms: Sequence[Term], either: Sequence[Sequence[int]] = ()) -> Topic:
@@ -190,15 +171,24 @@ class Relevance:
                     found |= self.carriers(synonym)
                 if len(alt.parts) > 1:
                     parts.append(alt.parts)
-            rows = {r for lemma in found for r in self._postings.get(lemma, ())}
-            for ps in parts:
+            own = set().union(*(self._own(a.lemma) | synonyms(a.lemma) for a in (term, *term.alternatives)))
+            rows = {r for lemma in own or found for r in self._postings.get(lemma, ())}
+            for ps in parts if not rows else ():
                 rows |= set.intersection(*(set(self._postings.get(p, ())) for p in ps))
-            if term.verb and not rows:
+            if term.verb and not (rows or found):
                 continue
             kept.append(i)
             carriers.append(frozenset(found))
             part_sets.append(tuple(parts))
-            weights.append(self.weight(len(rows)))
+            # A verb is the question's predicate more than its topic; a genitive attribute specifies its head.
+            weight = self.t.min_weight if term.verb else self.weight(rows)
+            weights.append(weight * (self.t.modifier_weight if term.modifier else 1.0))
+        if any(not terms[i].verb for i in kept):  # a question's verb describes, its nouns name the topic
+            keep = [n for n, i in enumerate(kept) if not terms[i].verb]
+            kept = [kept[n] for n in keep]
+            carriers = [carriers[n] for n in keep]
+            part_sets = [part_sets[n] for n in keep]
+            weights = [weights[n] for n in keep]
         index = {old: new for new, old in enumerate(kept)}
         groups = tuple(g for g in (tuple(index[i] for i in group if i in index) for group in either) if g)
         return Topic(tuple(terms[i] for i in kept), tuple(carriers), tuple(part_sets), tuple(weights),
@@ -240,22 +230,3 @@ class Relevance:
             return 0.0
         tokens = self._sets[row]
         return topic.touches(tokens, tokens) if partial else topic.coverage(tokens, tokens)
-
-
-def lemma_sets(text: str) -> tuple[frozenset[str], frozenset[str]]:
-    """(word lemmas, lemmas with compound parts) of ``text``; a hyphenated word's pieces count as words.
-
-    >>> sorted(lemma_sets("Lasten suojelu")[0]), sorted(lemma_sets("lastensuojelun")[1])
-    (['lapsi', 'suojelu'], ['lapsi', 'lastensuojelu', 'suojelu'])
-    """
-    full: set[str] = set()
-    tokens: set[str] = set()
-    for word in text.split():
-        found = tokenize(word)
-        if not found:
-            continue
-        tokens.update(found)
-        full.add(found[0])
-        if "-" in word.strip("-"):
-            full.update(p[0] for p in (tokenize(piece) for piece in word.split("-")) if p)
-    return frozenset(full), frozenset(tokens)

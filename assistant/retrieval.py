@@ -18,9 +18,10 @@ from assistant.evidence import EvidenceFinder, Found
 from assistant.lexical import Bm25Index, preload
 from assistant.question import Query, Term
 from assistant.records import Chunk, Filters, Passage
-from assistant.relevance import Relevance, Thresholds, Topic
+from assistant.relevance import Relevance, Thresholds
 from assistant.sentence_index import SentenceIndex, build_sentence_index
 from assistant.snapshot import Snapshot
+from assistant.topic import Topic
 
 PASSAGES_RETURNED = 12
 
@@ -98,8 +99,12 @@ class Retriever:
         self.fusion = fusion or Fusion()
         self.thresholds = thresholds or Thresholds()
         self.regions = tuple(sorted({c.region for c in self.chunks}))
+        # Plan documents (by their metadata kind): what they say is planned unless they say it is done.
+        self.plans = frozenset(d.doc_id for d in snapshot.documents.values()
+                               if any(w in (d.info.kind or "").lower() for w in ("suunnitelma", "plan")))
         self._region_of = np.array([c.region for c in self.chunks])
-        self.relevance = Relevance(tokens, self.thresholds, [c.chunk_id for c in self.chunks])
+        self.relevance = Relevance(tokens, self.thresholds, [c.chunk_id for c in self.chunks],
+                                   [c.doc_id for c in self.chunks])
         self.sentences: SentenceIndex = build_sentence_index(
             {d.doc_id: d.text for d in snapshot.documents.values()}, self.chunks, embed_sentences)
         self.evidence = EvidenceFinder(self.chunks, self.relevance, self.sentences, self.thresholds)

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from assistant.records import Chunk
-from assistant.relevance import lemma_sets
 from assistant.sentences import split_sentences
+from assistant.topic import lemma_sequence
 
 
 @dataclass(frozen=True)
@@ -30,6 +30,7 @@ class IndexedSentence:
     end: int
     full: frozenset[str]  # its words' lemmas
     tokens: frozenset[str]  # the same with compound parts
+    sequence: tuple[str, ...]  # its words' lemmas in order
     quotable: bool
     item: bool  # a bullet or numbered list item
     chunks: tuple[int, ...]  # ids of the chunks it belongs to
@@ -78,9 +79,9 @@ def build_sentence_index(documents: Mapping[str, str], chunks: Sequence[Chunk],
             owners = tuple(c.chunk_id for c in doc_chunks[max(0, last - 3):last] if c.start <= s.start < c.end)
             if not owners:
                 continue  # furniture the chunker dropped
-            full, tokens = lemma_sets(s.text)
-            out.append(IndexedSentence(len(out), s.text, doc_id, s.start, s.end, full, tokens, s.quotable, s.item,
-                                      owners))
+            sequence, tokens = lemma_sequence(s.text)
+            out.append(IndexedSentence(len(out), s.text, doc_id, s.start, s.end, frozenset(sequence), tokens, sequence,
+                                       s.quotable, s.item, owners))
     vectors = None
     if embed is not None and out:
         vectors = np.asarray(embed([s.text for s in out]), dtype=np.float32)

@@ -22,11 +22,11 @@ _NEVER_END = frozenset({
 _END_BEFORE_CAPITAL = frozenset({"jne", "ym", "yms", "tms", "kpl", "etc", "hlö", "hlöä"})
 _STOP = re.compile(r"[.!?]+[\"”’)]*(?=\s)")
 _STARTS_NEW = re.compile(r"[A-ZÅÄÖÉÜ0-9\"“•–-]")
-_STARTS_ITEM = re.compile(r"^\s*(?:[-–•]\s|\(?\d{1,2}[.)]\s+\S|[a-zåäö]\)\s)")
+_STARTS_ITEM = re.compile(r"^\s*(?:[-–•]\s|o\s+(?=[A-ZÅÄÖ])|\(?\d{1,2}[.)]\s+\S|[a-zåäö]\)\s)")
 _ENDS_LINE = re.compile(r"[.!?:;][\"”’)]*\s*$")
 _JOINS = re.compile(r"(?:,|\bja|\bsekä|\btai|\bettä|\bkuin|\bjoka|\bjotka|\bsekä)\s*$", re.IGNORECASE)
 _WORD_BEFORE = re.compile(r"([\wÅÄÖåäö.]+)$")
-_LEAD = re.compile(r"^(?:[-–•]\s*|\(?\d{1,2}[.)]\s+(?=[A-ZÅÄÖ]))")
+_LEAD = re.compile(r"^(?:[-–•]\s*|o\s+(?=[A-ZÅÄÖ])|\(?\d{1,2}[.)]\s+(?=[A-ZÅÄÖ]))")  # bullets, "o" sub-bullets
 _CAPTION = re.compile(r"^(Kuvio|Kuva|Taulukko|Figur|Tabell|Figure|Table)\s+\d", re.IGNORECASE)
 _LOOK_BACK = 120  # characters around a candidate break that decide it (whole-text slices would be quadratic)
 MIN_CHARS = 20

@@ -12,11 +12,12 @@ from assistant.answering import Citations
 from assistant.question import Term
 from assistant.ranking import Candidate, answers_kind, has_count, has_date, has_organisation, near_topic, rank
 from assistant.records import Chunk, Passage
-from assistant.relevance import Relevance, Thresholds, lemma_sets
+from assistant.relevance import Relevance, Thresholds
 from assistant.retrieval import rrf
 from assistant.sentence_index import IndexedSentence
 from assistant.sentences import split_sentences
 from assistant.service import Assistant
+from assistant.topic import lemma_sequence
 from tests.test_api import FAKE_THRESHOLDS
 
 
@@ -26,8 +27,8 @@ def passage(text: str, region: str = "Lappi", cid: int = 1) -> Passage:
 
 
 def sentence(text: str, sid: int = 0) -> IndexedSentence:
-    full, tokens = lemma_sets(text)
-    return IndexedSentence(sid, text, "doc", 0, len(text), full, tokens, True, False, (1,))
+    sequence, tokens = lemma_sequence(text)
+    return IndexedSentence(sid, text, "doc", 0, len(text), frozenset(sequence), tokens, sequence, True, False, (1,))
 
 
 def test_rrf_rewards_agreement_between_legs():
@@ -72,7 +73,8 @@ def test_numbered_items_are_marked_and_lose_their_number():
     ("how_many", "Teema 4: Henkilöstön saatavuus", False),
     ("how_many", "4 Kotisairaala ja Liikkuva sairaala toimii koko alueella.", False),
     ("how_much", "Tavoitteena perhehoidon osuus 70 % vuonna 2030", True),
-    ("how_much", "Hanke kattaa kolme kuntaa.", False),
+    ("how_much", "Hanke kattaa useita kuntia.", False),
+    ("how_much", "Kotihoidon käynneistä toteutetaan n. 9% etänä.", True),
     ("who", "Omaolon käyttöönotto toteutetaan yhteistyössä DigiFinland Oy:n kanssa.", True),
     ("who", "Palvelu toimii hyvin kaikilla asemilla.", False),
 ])

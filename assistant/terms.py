@@ -1,0 +1,201 @@
+"""A question's topic terms: its content lemmas without frame words (status and filler words such as
+"käytössä", "suunnitteilla", "alueilla", "in use", "används", see ``cues``) or region names, each with its
+compound parts, other readings and glossary alternatives, and where an "or" makes two alternatives.
+English and Swedish questions reach the Finnish documents through the glossary and the corpus's own words.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Container, Sequence
+from dataclasses import dataclass, replace
+
+from assistant.cues import is_frame
+from assistant.glossary import bridge_hits
+from assistant.language import Language
+from assistant.lexical import STOPWORDS, tokenize, words
+from assistant.morphology import MAX_WORDS_ANALYSED, Morph, analyse
+
+_FUNCTION_CLASSES = {"asemosana", "sidesana", "suhdesana", "kieltosana", "huudahdussana", "lukusana"}
+YEAR_OR_COUNT = re.compile(r"\d{1,4}(?:[.,]\d+)*")  # years and counts constrain; longer codes (116117) name
+
+
+@dataclass(frozen=True)
+class Term:
+    """A topic term: a lemma (as the index spells it) and its compound parts ("lastensuojelu" -> lapsi,
+    suojelu), so that "lasten suojelu" can meet "lastensuojelu"; ``alternatives`` are other terms for the
+    same thing (the glossary's "terveyskeskus|terveysasema"). A phrase is a term whose parts are its words."""
+
+    lemma: str
+    parts: tuple[str, ...] = ()
+    alternatives: tuple[Term, ...] = ()
+    word: str = ""  # as the question spells it
+    verb: bool = False  # a verb or participle (a paraphrase the corpus may not use)
+    modifier: bool = False  # a genitive attribute of the next word ("työllisyyden kuntakokeilu"): it specifies
+    known: bool = True  # Voikko knows the word
+
+
+
+_OR = re.compile(r"\s(?:tai|ja/tai|or|and/or|eller|och/eller)\s", re.IGNORECASE)
+_WORD = re.compile(r"[\w][\w.:-]*[\w]|\w")
+
+
+@dataclass(frozen=True)
+class Terms:
+    """What ``topic_terms`` finds: terms in question order, where an "or" splits them, and frame words."""
+
+    terms: tuple[Term, ...]
+    either: tuple[tuple[int, ...], ...]
+    frame: tuple[str, ...]
+
+
+def _function_word(morph: Morph) -> bool:
+    """Pronouns, conjunctions, adpositions and number words ("kaksi"); a code in digits ("116117") names."""
+    return morph.word_class in _FUNCTION_CLASSES and not morph.word[:1].isdigit()
+
+
+def _either(positions: Sequence[int], split: tuple[int, int, int, int] | int | None) -> tuple[tuple[int, ...], ...]:
+    """Two groups of term indexes for "A or B": the terms of phrase A and those of phrase B each with every
+    term outside both phrases. ``split`` gives the phrases' spans (start A, end A, start B, end B) or, when
+    phrases are unknown (English, Swedish), the position of "or": then A and B are the nearest terms."""
+    if split is None:
+        return ()
+    if isinstance(split, int):
+        return ()
+    else:
+        a = {i for i, p in enumerate(positions) if split[0] <= p < split[1]}
+        b = {i for i, p in enumerate(positions) if split[2] <= p < split[3]}
+        if not a or not b:
+            return ()
+    shared = [i for i in range(len(positions)) if i not in a | b]
+    return tuple(sorted(shared + sorted(a))), tuple(sorted(shared + sorted(b)))
+
+
+def _nearest_split(text: str, found: Sequence[tuple[int, Term]], start: int, end: int
+                   ) -> tuple[int, int, int, int] | None:
+    """English/Swedish "A or B": the terms right next to "or" (at most one word between) are the alternatives."""
+    before = [p for p, t in found if p < start and len(text[p:start].split()) <= len(t.word.split()) + 1]
+    after = [p for p, _ in found if p >= end and len(text[end:p].split()) <= 1]
+    if not before or not after:
+        return None
+    return max(before), start, min(after), min(after) + 1
+
+
+def _phrase_split(seen: Sequence[tuple[int, Morph, str]], start: int, end: int) -> tuple[int, int, int, int] | None:
+    """The noun phrases either side of "tai": the words next to it in the same case, with the genitive
+    attributes before them ("palliatiivista hoitoa tai saattohoitoa kotona" -> "palliatiivista hoitoa" and
+    "saattohoitoa")."""
+    before = [w for w in seen if w[0] < start]
+    after = [w for w in seen if w[0] >= end]
+    if not before or not after:
+        return None
+    head = before[-1][1].case
+    i = len(before) - 1
+    while i > 0 and before[i - 1][1].case in (head, "omanto", "") and before[i - 1][1].word_class != "teonsana":
+        i -= 1
+    j = 0
+    while j + 1 < len(after) and after[j][1].case == "omanto":
+        j += 1  # genitive attributes lead to the head: "vammaisjärjestöjen verkosto"
+    case = after[j][1].case
+    while j + 1 < len(after) and after[j + 1][1].case == case and case and after[j + 1][1].word_class != "teonsana":
+        j += 1
+    return before[i][0], start, end, after[j][0] + 1
+
+
+def topic_terms(text: str, language: Language, vocabulary: Container[str] = ()) -> Terms:
+    """The topic of ``text`` (region names already removed).
+
+    Finnish: each word's lemma unless it is a frame word, a function word (pronoun, conjunction,
+    adposition, numeral) or a stop word; an ambiguous form keeps its other readings as alternatives.
+    English/Swedish: the corpus's own words in the question (names and codes such as "Omaolo", "116117",
+    "AVAIN-mätaren", or Finnish words), the glossary's Finnish terms for the rest; when neither finds
+    anything, the question's own content words (which the corpus lacks, so the topic is absent).
+    """
+    split = _OR.search(text)
+    at: tuple[int, int, int, int] | int | None = split.start() if split else None
+    terms: dict[str, tuple[int, Term]] = {}
+    frame: list[str] = []
+    if language == "fi":
+        analysed: dict[str, Morph] = {}
+        seen: list[tuple[int, Morph, str]] = []
+        for match in re.finditer(r"\S+", text):
+            for word in words(match.group(0)):
+                if word not in analysed:  # a bounded number of distinct words per question
+                    analysed[word] = analyse(word) if len(analysed) < MAX_WORDS_ANALYSED else Morph(word, word)
+                seen.append((match.start(), analysed[word], match.group(0).strip(".,:;?!()")))
+        for i, (start, morph, surface) in enumerate(seen):
+            tokens = tokenize(morph.word)
+            if not tokens or morph.word in STOPWORDS or YEAR_OR_COUNT.fullmatch(morph.word):
+                continue
+            lemma = tokens[0]
+            if is_frame(lemma) or is_frame(morph.lemma) or _function_word(morph) or (morph.is_verb and is_frame(morph.verb)):
+                frame.append(lemma)
+                continue
+            readings = tuple(Term(r) for r in morph.readings if r != lemma and not is_frame(r))
+            following = seen[i + 1][1] if i + 1 < len(seen) else None
+            modifier = morph.case == "omanto" and following is not None and following.word_class.startswith("nimisana")
+            term = Term(lemma, word_parts(morph.word), readings, surface, morph.is_verb, modifier, morph.known)
+            terms.setdefault(lemma, (start, term))
+        if split:
+            at = _phrase_split(seen, split.start(), split.end())
+    else:
+        for match in _WORD.finditer(text):
+            found = _corpus_word(match.group(0), match.start() == 0, vocabulary)
+            if found:
+                terms.setdefault(found.lemma, (match.start(), found))
+        for start, _, group in bridge_hits(text):
+            alternatives = [t for t in (phrase_term(alt) for alt in group) if t and not is_frame(t.lemma)]
+            if alternatives:
+                term = replace(alternatives[0], alternatives=tuple(alternatives[1:]), word=group[0])
+                terms.setdefault(term.lemma, (start, term))
+        if not terms:
+            for match in _WORD.finditer(text):
+                word = match.group(0).lower()
+                if len(word) > 2 and word.isalpha() and not is_frame(word) and word not in STOPWORDS:
+                    terms.setdefault(word, (match.start(), Term(word, word=match.group(0))))
+        frame = [w.lower() for w in re.findall(r"[\wåäö]+", text) if is_frame(w.lower())]
+        if split:
+            at = _nearest_split(text, [(p, t) for p, t in terms.values()], split.start(), split.end())
+    ordered = sorted(terms.values(), key=lambda pt: pt[0])
+    return Terms(tuple(t for _, t in ordered), _either([p for p, _ in ordered], at), tuple(frame))
+
+
+def _corpus_word(word: str, first: bool, vocabulary: Container[str]) -> Term | None:
+    """A word of an English/Swedish question that the corpus itself uses: a name or code (capitalised,
+    with digits, dots or hyphens) or a Finnish word Voikko knows; a hyphenated name by its first piece."""
+    clean = word.strip(".,:;?!()")
+    if is_frame(clean.lower()) or YEAR_OR_COUNT.fullmatch(clean):
+        return None
+    name = any(ch.isdigit() or ch in ".-" for ch in clean) or (not first and clean[:1].isupper())
+    tokens = tokenize(clean)
+    if tokens and tokens[0] in vocabulary and (name or analyse(clean).known):
+        return Term(tokens[0], word_parts(clean), word=clean)
+    if "-" in clean and clean[:1].isupper():
+        head = tokenize(clean.split("-")[0])
+        if head and head[0] in vocabulary:
+            return Term(head[0], word=clean)
+    return None
+
+
+def phrase_term(phrase: str) -> Term | None:
+    """The term for a Finnish word or phrase from the glossary ("suun terveydenhuolto" needs both words)."""
+    lemmas = [t[0] for t in (tokenize(w) for w in phrase.split()) if t]
+    if not lemmas:
+        return None
+    if len(lemmas) == 1:
+        return Term(lemmas[0], word_parts(phrase))
+    return Term(" ".join(lemmas), tuple(lemmas))
+
+
+def word_parts(word: str) -> tuple[str, ...]:
+    """The parts a compound word is made of: its hyphenated pieces ("rai-arviointivälineistö" -> rai,
+    arviointivälineistö), else Voikko's compound parts ("lastensuojelu" -> lapsi, suojelu).
+
+    >>> word_parts("RAI-arviointivälineistö"), word_parts("etäkuntoutus"), word_parts("kunta")
+    (('rai', 'arviointivälineistö'), ('etä', 'kuntoutus'), ())
+    """
+    if "-" in word.strip("-"):
+        pieces = [tokenize(piece) for piece in word.split("-")]
+        return tuple(dict.fromkeys(p[0] for p in pieces if p))
+    tokens = tokenize(word)
+    return tuple(dict.fromkeys(t for t in tokens[1:] if t != tokens[0]))
