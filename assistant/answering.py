@@ -23,6 +23,7 @@ from assistant.sentence_index import IndexedSentence, SentenceIndex
 SINGLE_PASSAGES = 4  # passages whose sentences compete to answer a single-region question
 FIGURE_PASSAGES = 8  # the same when a date, figure or name is asked (it may sit a little lower)
 EVIDENCE_CANDIDATES = 20  # evidence sentences (in scope, strongest first) that compete as well
+TOP_KEPT = 2  # retrieved passages that stay first in a region-by-region answer's sources (calibrated)
 LIST_ITEMS = 8
 LIST_ITEM_CHARS = 240  # a longer line is prose, not a list item
 
@@ -195,7 +196,10 @@ class ExtractiveComposer:
         cited = [c.passage for c in cites.all()]
         more = [retrieved.passage(f.chunk) for r in with_evidence for f in retrieved.evidence[r][1:3]]
         others = [ps[0] for r, ps in retrieved.by_region.items() if ps and r not in with_evidence]
-        return self._answer(query, "\n".join(lines), cites, _unique([*cited, *more, *others, *retrieved.passages]))
+        # The best retrieved passages keep their places (the answer's sources), then the cited ones.
+        head = list(retrieved.passages[:TOP_KEPT])
+        return self._answer(query, "\n".join(lines), cites,
+                            _unique([*head, *cited, *more, *others, *retrieved.passages[TOP_KEPT:]]))
 
     # -- abstaining ------------------------------------------------------------------------------------
     def _absent(self, query: Query, retrieved: Retrieved, anywhere: bool = False) -> Answer:

@@ -71,7 +71,8 @@ class EvidenceFinder:
         if topic_vector is not None and self.t.dense_sentence <= 1.0:
             self._dense(found, topic, topic_vector, wanted, filters)
         by_region: dict[str, list[Found]] = {}
-        for f in sorted(found.values(), key=lambda f: (-f.strength, f.sentence.id)):
+        # Strongest first; among equals a sentence whole enough to quote, then the earlier one.
+        for f in sorted(found.values(), key=lambda f: (-f.strength, not f.sentence.quotable, f.sentence.id)):
             by_region.setdefault(f.chunk.region, []).append(f)
         return by_region
 

@@ -18,7 +18,7 @@ _WORD = re.compile(r"[0-9A-Za-zÅÄÖåäöÉéÜüŠšŽžČčĐđŊŋŦŧÁá]
 STOPWORDS = frozenset(
     ["ja", "tai", "sekä", "on", "ovat", "oli", "olivat", "ei", "eivät", "että", "kun", "jos", "kuin", "myös", "mm.", "mm", "esim", "eli", "se", "ne", "sen", "niiden", "tämä", "nämä", "tämän", "tässä", "siitä", "siihen", "joka", "jotka", "jonka", "joiden", "mikä", "mitkä", "mitä", "miten", "miksi", "missä", "mistä", "millä", "mille", "milloin", "kuka", "ketkä", "keitä", "kenen", "paljonko", "kuinka", "montako", "onko", "ovatko", "voi", "voidaan", "alue", "alueet", "alueella", "alueilla", "alueiden", "hyvinvointialue", "the", "a", "an", "of", "in", "on", "for", "to", "and", "or", "is", "are", "was", "were", "which", "what", "how", "who", "whose", "where", "when", "do", "does", "och", "i", "på", "för", "att", "är", "som", "vilka", "vilken", "vad", "hur", "var"]
 )
-TOKENIZERS = ("voikko", "voikko-compounds", "snowball", "simplemma", "plain")
+TOKENIZERS = ("voikko", "voikko-compounds")
 
 
 @lru_cache(maxsize=1)
@@ -68,13 +68,6 @@ def _analyse(word: str, compounds: bool) -> tuple[str, ...]:
     return tuple(dict.fromkeys(lemmas))
 
 
-@lru_cache(maxsize=200_000)
-def _simplemma(word: str) -> tuple[str, ...]:
-    import simplemma
-
-    return (simplemma.lemmatize(word, lang="fi").lower(),)
-
-
 def words(text: str) -> list[str]:
     return [w.lower() for w in _WORD.findall(text)]
 
@@ -91,14 +84,7 @@ def tokenize(text: str, method: str = "voikko-compounds") -> list[str]:
         for part in parts:
             if part in STOPWORDS or len(part) < 2:
                 continue
-            if method == "plain":
-                tokens.append(part)
-            elif method == "snowball":
-                tokens.append(_snowball()(part))
-            elif method == "simplemma":
-                tokens.extend(_simplemma(part))
-            else:
-                tokens.extend(_voikko(part, method == "voikko-compounds"))
+            tokens.extend(_voikko(part, method == "voikko-compounds"))
     return [t for t in tokens if t not in STOPWORDS]
 
 

@@ -9,6 +9,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from assistant.morphology import analyse
 from assistant.question import Kind
 from assistant.sentence_index import IndexedSentence
 from assistant.topic import Topic, lemma_sets
@@ -79,6 +80,7 @@ def answers_kind(kind: Kind, text: str) -> bool:
 
 
 # Words between a topic word and its count: "asiakasmäärä vähintään 100", "ohjaajia on yhteensä 26".
+_COUNTED = frozenset({"henkilöä", "hlöä", "kpl", "kappaletta", "henkeä", "kertaa"})  # generic counted words
 _QUANTIFIERS = frozenset({"on", "oli", "ovat", "olivat", "yhteensä", "vähintään", "enintään", "noin", "n.", "yli",
                           "alle", "lähes", "jo", "kpl", "kaikkiaan", "peräti", "=", ":", "–", "-"})
 
@@ -87,10 +89,25 @@ def _word_at(text: str, offset: int) -> int:
     return len(text[:offset].split())
 
 
+def _noun(word: str) -> bool:
+    return analyse(word.strip("()[],.;:").lower()).word_class.startswith("nimisana")
+
+
+def _counts_back(words: Sequence[str], i: int, j: int) -> bool:
+    """Whether the number at ``j`` counts the topic word at ``i`` before it: no other noun stands between
+    them ("ohjaajia on koulutettu 26", "asiakasmäärä vähintään 100") and the number does not count a noun
+    of its own ("vastuulääkärin on saanut 35 asiakasta" counts clients)."""
+    between = [w.strip("()[],;") for w in words[i + 1:j]]
+    if any(w and w not in _QUANTIFIERS and _noun(w) for w in between):
+        return False
+    after = words[j + 1].strip("()[],.;:").lower() if j + 1 < len(words) else ""
+    return not after or after in _QUANTIFIERS or after in _COUNTED or not _noun(after)
+
+
 def near_topic(kind: Kind, text: str, topic: Topic, window: int = 5) -> bool:
     """For "how many / how much": the count stands right before a word about the topic ("26 IPC-ohjaajaa",
-    "yhdeksän eri sote-organisaatiota"), or after it behind at most a few quantifier words ("lomakkeiden
-    (19 kpl)", "asiakasmäärä vähintään 100"); for "how much" also an amount within ``window`` words
+    "yhdeksän eri sote-organisaatiota"), or a few words after it counting it back (see ``_counts_back``:
+    "lomakkeiden (19 kpl)", "asiakasmäärä vähintään 100"); for "how much" also an amount within ``window`` words
     ("perhehoidon osuus 70 %"). A figure elsewhere in the sentence counts something else."""
     if kind not in ("how_many", "how_much") or not topic:
         return True
@@ -101,8 +118,7 @@ def near_topic(kind: Kind, text: str, topic: Topic, window: int = 5) -> bool:
               if not _YEAR.fullmatch(m.group(0))]
     for i in about:
         for j in counts:
-            between = [w.strip("()[],;") for w in words[i + 1:j]]
-            if 0 < i - j <= 2 or (j > i and all(w in _QUANTIFIERS or not w for w in between) and j - i <= 4):
+            if 0 < i - j <= 2 or (j > i and j - i <= 4 and _counts_back(words, i, j)):
                 return True
     if kind == "how_much":
         amounts = [_word_at(text, m.start()) for m in _AMOUNT.finditer(text)]
