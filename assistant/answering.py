@@ -14,7 +14,7 @@ from typing import Protocol
 from assistant.evidence import Found
 from assistant.phrases import NOT_TOLD, phrase
 from assistant.question import Query
-from assistant.ranking import Candidate, Ranked, Weights, near_topic, rank
+from assistant.ranking import Candidate, Ranked, Weights, enumerates, near_topic, rank
 from assistant.records import Answer, Chunk, Citation, Passage
 from assistant.relevance import Relevance, Thresholds
 from assistant.retrieval import PASSAGES_RETURNED, Retrieved
@@ -140,10 +140,13 @@ class ExtractiveComposer:
             items = self._list_items(top.candidate.sentence)
             if len(items) > 1:
                 return [Ranked(Candidate(s, top.candidate.rank), top.score, top.coverage, top.fits) for s in items]
+            if enumerates(top.candidate.sentence.text):
+                return [top]  # the list is in the sentence itself
         picks = [top]
         for r in ranked[1:]:
             if len(picks) >= limit or r.score < top.score - self.weights.second:
                 break
+            # A second sentence must be about the topic too, and say something new.
             if r.candidate.sentence.text.lower() != top.candidate.sentence.text.lower():
                 picks.append(r)
         return sorted(picks, key=lambda r: (r.candidate.rank, r.candidate.sentence.id))
@@ -204,13 +207,24 @@ class ExtractiveComposer:
     # -- abstaining ------------------------------------------------------------------------------------
     def _absent(self, query: Query, retrieved: Retrieved, anywhere: bool = False) -> Answer:
         """The topic is nowhere in scope: say so, and quote the closest mention."""
-        topic = " ".join(t.word or t.lemma for t in retrieved.unseen or retrieved.topic.terms)
+        shown = retrieved.unseen or retrieved.topic.terms
+        # Finnish shows the base form ("yöpartio"); a word Voikko does not know, and a bridged English or
+        # Swedish term, as the question wrote it.
+        topic = " ".join(t.lemma if query.language == "fi" and t.known else t.word or t.lemma for t in shown)
         if anywhere:
             text = phrase(query.language, "absent_anywhere", topic=topic)
         elif query.regions:
             text = phrase(query.language, "absent_in", topic=topic, regions=", ".join(query.regions))
         else:
             text = phrase(query.language, "absent", topic=topic)
+        elsewhere = [f for found in retrieved.elsewhere.values() for f in found[:1]]
+        if elsewhere:  # the region asked about lacks it, others have it: say where
+            best = max(elsewhere, key=lambda f: (f.strength, f.sentence.quotable))
+            cites = Citations()
+            text += (f" {phrase(query.language, 'nearest_elsewhere')} {best.chunk.region} — {best.sentence.text} "
+                     f"[{cites.number(retrieved.passage(best.chunk))}]")
+            answer = self._answer(query, text, cites, retrieved.passages)
+            return Answer(answer.text, True, answer.language, answer.citations, answer.passages)
         ranked = rank(query.kind, retrieved.topic, self._candidates(retrieved, (), depth=2), self.weights,
                       (query.lemmas, query.numbers))
         return self._nearest(query, retrieved, text, ranked)

@@ -66,6 +66,12 @@ def has_organisation(text: str) -> bool:
     return bool(_ORG.search(rest))
 
 
+def enumerates(text: str) -> bool:
+    """Whether ``text`` lists things: three or more items separated by commas (and "ja"), or it announces a
+    list with a colon ("…teemoina olivat:")."""
+    return text.rstrip().endswith(":") or text.count(",") + (" ja " in text) >= 2
+
+
 def answers_kind(kind: Kind, text: str) -> bool:
     """Whether ``text`` holds the kind of fact the question asks for (always True for open questions)."""
     if kind == "when":
@@ -136,6 +142,8 @@ def prior(kind: Kind, text: str) -> float:
         return 1.0 if has_amount(text) else 0.5 if has_count(text) else 0.0
     if kind == "who":
         return 1.0 if has_organisation(text) else 0.0
+    if kind == "list":
+        return 1.0 if enumerates(text) else 0.0
     return 0.0
 
 

@@ -9,7 +9,7 @@ filters exact on both legs: a filter never empties the candidate list the way po
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -66,7 +66,8 @@ class Retrieved:
     ``passages``: the best chunks within the filters, best first (regions diversified when the question
     names none). ``scope``: the regions asked about. ``by_region``: each scope region's best passages.
     ``evidence``: per scope region, the sentences that carry the topic (regions without any are absent).
-    ``present``: some passage in scope carries the topic; ``unseen``: topic terms no passage in scope has.
+    ``present``: some passage in scope carries the topic; ``unseen``: topic terms no passage in scope has;
+    ``elsewhere``: when the topic is absent from the regions asked about, the evidence in the other regions.
     ``sentence_dense``: the question's cosine with every sentence of the index (None without vectors).
     """
 
@@ -77,6 +78,7 @@ class Retrieved:
     by_region: Mapping[str, tuple[Passage, ...]]
     present: bool = False
     unseen: tuple[Term, ...] = ()
+    elsewhere: Mapping[str, list[Found]] = field(default_factory=dict)
     sentence_dense: np.ndarray | None = None
     passage_of: Callable[[Chunk], Passage] | None = None
 
@@ -135,8 +137,12 @@ class Retriever:
         topic = self.relevance.topic(query.topic, query.either)
         evidence = self.evidence.find(topic, scope, filters, self.topic_vector(query) if topic else None)
         present, unseen = self.evidence.presence(topic, scope, filters) if topic else (False, ())
-        return Retrieved(tuple(passages), tuple(scope), topic, evidence, by_region, present or bool(evidence),
-                         unseen, self.sentences.similarities(vector), lambda c: passage(self._row[c.chunk_id]))
+        present = present or bool(evidence)
+        others = [r for r in self.regions if r not in scope]
+        elsewhere = self.evidence.find(topic, others, Filters(documents=filters.documents)) \
+            if topic and not present and others else {}
+        return Retrieved(tuple(passages), tuple(scope), topic, evidence, by_region, present, unseen, elsewhere,
+                         self.sentences.similarities(vector), lambda c: passage(self._row[c.chunk_id]))
 
     def topic_vector(self, query: Query) -> np.ndarray | None:
         """The topic's own embedding for dense evidence (None when that route is off or has no vectors)."""
