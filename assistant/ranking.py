@@ -119,7 +119,7 @@ def near_topic(kind: Kind, text: str, topic: Topic, window: int = 5) -> bool:
         return True
     text = _LEADING_NUMBER.sub(lambda m: " " * len(m.group(0)), _LABEL.sub(lambda m: " " * len(m.group(0)), text))
     words = text.split()
-    about = [i for i, w in enumerate(words) if topic.touches(*lemma_sets(w)) > 0]
+    about = [i for i, w in enumerate(words) if topic.coverage(*lemma_sets(w)) > 0]
     counts = [_word_at(text, m.start()) for m in (*_COUNT.finditer(text), *_NUMBER_WORD.finditer(text))
               if not _YEAR.fullmatch(m.group(0))]
     for i in about:

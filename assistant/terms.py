@@ -161,7 +161,22 @@ def topic_terms(text: str, language: Language, vocabulary: Container[str] = ()) 
         if split:
             at = _nearest_split(text, [(p, t) for p, t in terms.values()], split.start(), split.end())
     ordered = sorted(terms.values(), key=lambda pt: pt[0])
-    return Terms(tuple(t for _, t in ordered), _either([p for p, _ in ordered], at), tuple(frame))
+    positions = [p for p, _ in ordered]
+    return Terms(tuple(t for _, t in ordered), _either(positions, at or _aside(text, positions)), tuple(frame))
+
+
+def _aside(text: str, positions: Sequence[int]) -> Split | None:
+    """"X (Y)": the words in brackets name again what precedes them ("OT-keskus (osaamis- ja tukikeskus)",
+    "lifestyle counselling (elintapaohjaus)"), so the question is about X or about Y."""
+    match = re.search(r"\(([^()]+)\)", text)
+    if not match:
+        return None
+    inside = frozenset(p for p in positions if match.start() < p < match.end())
+    before = [p for p in positions if p < match.start()]
+    outside = frozenset(p for p in positions if p not in inside)
+    if not inside or not before:
+        return None
+    return outside, inside | (outside - {max(before)})
 
 
 def _corpus_word(word: str, first: bool, vocabulary: Container[str]) -> Term | None:
