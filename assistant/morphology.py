@@ -39,6 +39,7 @@ class Morph:
     verb: str = ""
     known: bool = True
     readings: tuple[str, ...] = ()  # lemmas of Voikko's other analyses ("sähköistä": sähkö or sähköinen)
+    moods: tuple[str, ...] = ()  # the moods of all its analyses ("vahvistaa": A-infinitive or indicative)
 
     @property
     def is_verb(self) -> bool:
@@ -68,7 +69,8 @@ def analyse(word: str) -> Morph:
     others = tuple(dict.fromkeys(str(b.BASEFORM).lower().replace("--", "-") for b in found[1:] if b.BASEFORM))
     return Morph(lowered, base, str(a.CLASS or ""), str(a.TENSE or ""), str(a.MOOD or ""),
                  str(a.PARTICIPLE or ""), str(a.PERSON or "") == "4", str(a.SIJAMUOTO or ""),
-                 verb if verb != base else "", True, tuple(o for o in others if o != base))
+                 verb if verb != base else "", True, tuple(o for o in others if o != base),
+                 tuple(dict.fromkeys(str(b.MOOD) for b in found if b.MOOD)))
 
 
 def analyse_text(text: str, limit: int = MAX_WORDS_ANALYSED) -> list[Morph]:

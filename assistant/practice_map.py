@@ -14,7 +14,7 @@ from assistant.evidence import Found
 from assistant.question import understand
 from assistant.records import Cell, Evidence, Filters
 from assistant.retrieval import Retriever
-from assistant.status import decide
+from assistant.status import ORDER, classify
 
 DECIDING_SENTENCES = 12  # strongest evidence sentences per cell whose status is read
 
@@ -35,8 +35,12 @@ def map_topic(retriever: Retriever, topic: str, regions: Sequence[str], filters:
         if not sentences:
             cells.append(Cell(topic, region, "not_found", None, 0))
             continue
-        status, i = decide([f.sentence.text for f in sentences], [f.sentence.doc_id in retriever.plans for f in sentences])
-        deciding = sentences[i]
+        statuses = [classify(f.sentence.text, f.sentence.doc_id in retriever.plans) for f in sentences]
+        status = max(statuses, key=lambda s: ORDER[s])
+        deciding_ones = [f for f, s in zip(sentences, statuses, strict=True) if s == status]
+        # Among the sentences that decided, one that names the topic in its own words reads best.
+        deciding = next((f for f in deciding_ones if retriever.relevance.names(weighted, f.sentence.tokens)),
+                        deciding_ones[0])
         others = {f.chunk.chunk_id for f in found[region]} - {deciding.chunk.chunk_id}
         cells.append(Cell(topic, region, status, evidence_of(deciding), len(others)))
     return cells

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import bisect
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Sequence, Set
 from dataclasses import dataclass
 
 from assistant.glossary import synonyms
@@ -166,14 +166,17 @@ class Relevance:
             found: set[str] = set()
             parts: list[tuple[str, ...]] = []
             for alt in (term, *term.alternatives):
-                found |= self.carriers(alt.lemma) | self._named(alt)
+                compounds, acronym = self._named(alt)
+                found |= self.carriers(alt.lemma) | compounds
+                if acronym:  # a word of its own, never a compound part ("AVAIN", not "avainhenkilö")
+                    parts.append((acronym,))
                 for synonym in synonyms(alt.lemma):
                     found |= self.carriers(synonym)
                 if len(alt.parts) > 1:
                     parts.append(alt.parts)
             own = set().union(*(self._own(a.lemma) | synonyms(a.lemma) for a in (term, *term.alternatives)))
             rows = {r for lemma in own or found for r in self._postings.get(lemma, ())}
-            for ps in parts if not rows else ():
+            for ps in parts if not rows or any(len(p) == 1 for p in parts) else ():
                 rows |= set.intersection(*(set(self._postings.get(p, ())) for p in ps))
             if term.verb and not (rows or found):
                 continue
@@ -194,12 +197,12 @@ class Relevance:
         return Topic(tuple(terms[i] for i in kept), tuple(carriers), tuple(part_sets), tuple(weights),
                      groups if len(groups) > 1 else ())
 
-    def _named(self, term: Term) -> set[str]:
+    def _named(self, term: Term) -> tuple[set[str], str | None]:
         """For a hyphenated compound whose first piece is written as a name ("RAI-arviointi", "Kanta-arkisto",
-        "AVAIN-mätaren"): every compound of that name, and an acronym on its own ("RAI:n")."""
+        "AVAIN-mätaren"): every compound of that name, and an acronym as a word of its own ("RAI:n")."""
         word = term.word
         if "-" not in word.strip("-") or not word[:1].isupper():
-            return set()
+            return set(), None
         piece = word.split("-")[0]
         lemma = (tokenize(piece) or [piece.lower()])[0]
         prefix = lemma + "-"
@@ -208,9 +211,14 @@ class Relevance:
         while i < len(self._vocab) and self._vocab[i].startswith(prefix):
             out.add(self._vocab[i])
             i += 1
-        if piece.isupper() and lemma in self._postings:
-            out.add(lemma)
-        return out
+        return out, lemma if piece.isupper() and lemma in self._postings else None
+
+    def names(self, topic: Topic, tokens: Set[str]) -> bool:
+        """Whether a text with these lemmas names every term of the topic (or of one alternative group) by its
+        own lemma or a compound that begins with it, not only through a part, synonym or generic head."""
+        named = [bool(tokens & set().union(*(self._own(a.lemma) for a in (t, *t.alternatives)))) for t in topic.terms]
+        groups = topic.either or (tuple(range(len(topic.terms))),)
+        return any(all(named[i] for i in group) for group in groups)
 
     def rows_with(self, topic: Topic) -> set[int]:
         """Chunks (rows) that could carry the topic: each holds some term's carrier or all of its parts."""

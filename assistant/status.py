@@ -78,8 +78,16 @@ def _cue(morphs: Sequence[Morph], i: int, pilot: bool) -> Status | None:
     return None
 
 
+def _done(morphs: Sequence[Morph]) -> Status | None:
+    """A past predicate with the implementation as a noun: "valmistelu on viety toiminnan käynnistymiseen"."""
+    past = any(m.tense == "past_imperfective" or (m.participle in _PAST_PARTICIPLES and m.case == "nimento")
+               for m in morphs)
+    acts = any(m.mood == "MINEN-infinitive" and m.lemma in IMPLEMENT_VERBS for m in morphs)
+    return "in_use" if past and acts else None
+
+
 def _weak(morphs: Sequence[Morph]) -> Status | None:
-    finite = [i for i, m in enumerate(morphs) if m.mood in _FINITE]
+    finite = [i for i, m in enumerate(morphs) if _FINITE & {m.mood, *m.moods}]
     for i in finite:
         m = morphs[i]
         following = morphs[i + 1:i + 4]
@@ -99,7 +107,7 @@ def classify(text: str, plan: bool = False) -> Status:
     """
     morphs = analyse_text(text)
     pilot = any(_is_pilot(m) for m in morphs)
-    best: Status | None = None
+    best: Status | None = _done(morphs)
     for i in range(len(morphs)):
         status = _cue(morphs, i, pilot)
         if status is None:
@@ -108,6 +116,8 @@ def classify(text: str, plan: bool = False) -> Status:
             status = "planned"
         if best is None or ORDER[status] > ORDER[best]:
             best = status
+    if best == "pilot" and any(m.lemma in PLAN_LEMMAS or _verb(m) in PLAN_LEMMAS for m in morphs):
+        best = "planned"  # "pilotointi suunniteltu": the pilot itself is a plan
     found = best or _weak(morphs)
     return found or ("planned" if plan else "mentioned")
 
