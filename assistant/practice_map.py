@@ -26,7 +26,7 @@ def evidence_of(found: Found) -> Evidence:
 
 def map_topic(retriever: Retriever, topic: str, regions: Sequence[str], filters: Filters) -> list[Cell]:
     """One cell per region for ``topic``."""
-    query = understand(topic, index_regions=retriever.regions, vocabulary=retriever.vocabulary)
+    query = understand(topic, index_regions=retriever.regions, vocabulary=retriever.vocabulary, name=True)
     weighted = retriever.relevance.topic(query.topic, query.either)
     found = retriever.evidence.find(weighted, regions, filters, retriever.topic_vector(query)) if weighted else {}
     cells = []

@@ -135,9 +135,10 @@ def is_comparative(question: str, names_a_region: bool = False) -> bool:
 
 
 def understand(question: str, history: Sequence[Turn] = (), *, index_regions: Container[str] = (),
-               vocabulary: Container[str] = ()) -> Query:
+               vocabulary: Container[str] = (), name: bool = False) -> Query:
     """The ``Query`` for ``question`` asked after ``history``; ``index_regions`` are the regions the
-    index has, ``vocabulary`` its lemmas (to keep the English/Swedish words the corpus knows)."""
+    index has, ``vocabulary`` its lemmas (to keep the English/Swedish words the corpus knows); ``name``: the
+    text is a topic, not a question (a capitalised phrase of a few words is then one name)."""
     resolved = resolve(question, history)
     language = detect_language(question)
     named = mentioned_regions(resolved)
@@ -146,7 +147,7 @@ def understand(question: str, history: Sequence[Turn] = (), *, index_regions: Co
     # Naming two or more regions asks for a comparison between them; naming one narrows to it.
     comparative = (is_comparative(resolved, bool(named)) and len(present) != 1) or len(present) >= 2
     without_regions = strip_regions(resolved) if named else resolved
-    topic = topic_terms(without_regions, language, vocabulary)
+    topic = topic_terms(without_regions, language, vocabulary, whole=name)
     return Query(
         text=question, resolved=resolved, language=language, regions=present, missing=missing,
         comparative=comparative, kind=question_kind(resolved), topic=topic.terms, either=topic.either,

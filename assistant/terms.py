@@ -106,7 +106,29 @@ def _phrase_split(seen: Sequence[tuple[int, Morph, str]], start: int, end: int) 
     return frozenset(a), frozenset(b)
 
 
-def topic_terms(text: str, language: Language, vocabulary: Container[str] = ()) -> Terms:
+# A name of several words before a hyphenated head: "Lapset puheeksi -menetelmä", "Ihmeelliset vuodet -ohjelma".
+_NAME = re.compile(r"(?<![\w-])([A-ZÅÄÖ][\wåäö]*(?:\s+[\wåäö]+){1,2})\s+[-–]\w")
+
+
+def _names(text: str, ordered: list[tuple[int, Term]], whole: bool) -> list[tuple[int, Term]]:
+    """Multi-word names become one phrase term whose words must stand together ("Lapset puheeksi", not
+    "Puheeksi otto"): those before a hyphenated head, and with ``whole`` the text itself when it is a
+    capitalised name of two to four words (a practice-map topic)."""
+    spans = [(m.start(1), m.end(1)) for m in _NAME.finditer(text)]
+    if whole and text[:1].isupper() and 2 <= len(text.split()) <= 4:
+        spans.append((0, len(text)))
+    for start, end in spans:
+        inside = [(p, t) for p, t in ordered if start <= p < end]
+        if len(inside) < 2:
+            continue
+        lemmas = tuple(t.lemma for _, t in inside)
+        phrase = Term(" ".join(lemmas), lemmas, word=text[start:end].strip())
+        ordered = [(p, t) for p, t in ordered if not start <= p < end] + [(inside[0][0], phrase)]
+        ordered.sort(key=lambda pt: pt[0])
+    return ordered
+
+
+def topic_terms(text: str, language: Language, vocabulary: Container[str] = (), whole: bool = False) -> Terms:
     """The topic of ``text`` (region names already removed).
 
     Finnish: each word's lemma unless it is a frame word, a function word (pronoun, conjunction,
@@ -160,7 +182,7 @@ def topic_terms(text: str, language: Language, vocabulary: Container[str] = ()) 
         frame = [w.lower() for w in re.findall(r"[\wåäö]+", text) if is_frame(w.lower())]
         if split:
             at = _nearest_split(text, [(p, t) for p, t in terms.values()], split.start(), split.end())
-    ordered = sorted(terms.values(), key=lambda pt: pt[0])
+    ordered = _names(text, sorted(terms.values(), key=lambda pt: pt[0]), whole)
     positions = [p for p, _ in ordered]
     return Terms(tuple(t for _, t in ordered), _either(positions, at or _aside(text, positions)), tuple(frame))
 

@@ -88,9 +88,9 @@ def lemma_sequence(text: str) -> tuple[tuple[str, ...], frozenset[str]]:
         if not found:
             continue
         tokens.update(found)
-        sequence.append(found[0])
-        if "-" in word.strip("-"):
+        if "-" in word.strip("-"):  # the pieces first: "Lapset puheeksi-menetelmää" reads lapsi, puheeksi, …
             sequence.extend(p[0] for p in (tokenize(piece) for piece in word.split("-")) if p)
+        sequence.append(found[0])
     return tuple(sequence), frozenset(tokens)
 
 
