@@ -115,6 +115,12 @@ class ExtractiveComposer:
         context = retrieved.topic.coverage(before.full, before.tokens, before.sequence) if before and retrieved.topic else 0.0
         return Candidate(s, rank_, _at(retrieved.sentence_dense, sid), context)
 
+    def _after(self, s: IndexedSentence) -> IndexedSentence | None:
+        """The quotable sentence after ``s`` in the same passage, if any."""
+        after = self.sentences[s.id + 1] if s.id + 1 < len(self.sentences) else None
+        ok = after and after.doc_id == s.doc_id and set(after.chunks) & set(s.chunks) and after.quotable
+        return after if ok else None
+
     def _before(self, s: IndexedSentence) -> IndexedSentence | None:
         """The sentence before ``s`` in the same passage, if any."""
         before = self.sentences[s.id - 1] if s.id > 0 else None
@@ -142,6 +148,10 @@ class ExtractiveComposer:
                 return [Ranked(Candidate(s, top.candidate.rank), top.score, top.coverage, top.fits) for s in items]
             if enumerates(top.candidate.sentence.text):
                 return [top]  # the list is in the sentence itself
+        if query.kind == "why":
+            after = self._after(top.candidate.sentence)
+            if after is not None:  # the reason usually follows the statement it explains
+                return [top, Ranked(Candidate(after, top.candidate.rank), top.score, top.coverage, top.fits)]
         picks = [top]
         for r in ranked[1:]:
             if len(picks) >= limit or r.score < top.score - self.weights.second:
@@ -153,8 +163,9 @@ class ExtractiveComposer:
 
     def _list_items(self, first: IndexedSentence) -> list[IndexedSentence]:
         """``first`` and the list items that follow it in its passage (or its whole list, if it is an item)."""
-        chunk = first.chunks[0]
-        ids = list(self.sentences.of_chunk(chunk))
+        # The document's sentences in order (a list may run past the end of the passage).
+        ids = [s.id for s in self.sentences.sentences[max(0, first.id - LIST_ITEMS):first.id + LIST_ITEMS + 1]
+               if s.doc_id == first.doc_id]
         at = ids.index(first.id)
         if first.item:
             while at > 0 and self.sentences[ids[at - 1]].item:

@@ -42,6 +42,9 @@ FRAME_FI = frozenset({
     "missä", "mikä", "kuka", "millainen", "miten", "kuinka", "moni", "monta", "paljon", "milloin", "mennessä",
     "mennä", "vuosi", "mitkä", "mitä", "mihin", "missään", "kaikki", "eri", "muu", "jokin", "ken", "ne", "se",
     "paljo", "nykyään", "tällä hetkellä", "keskeinen", "tärkein", "pää",
+    # focus and time adverbs
+    "jo", "vielä", "nyt", "myös", "edelleen", "enää", "juuri", "aina", "usein", "yhä", "jälleen", "vain",
+    "ainoastaan", "erityisesti", "lähinnä", "esimerkiksi", "miksi", "syy",
     # postpositions whose first reading is a noun ("jälkeen" -> jälki, "aikana" -> aika, "vuoksi" -> vuo)
     "jälki", "jälkeen", "aika", "aikana", "kausi", "kautta", "vuo", "vuoksi", "takia", "väli", "välillä", "sija",
     "sijaan", "myötä", "kesken", "ennen", "asti", "saakka", "mukaan", "mukaa", "lisäksi", "lisä", "osa-alue",

@@ -24,7 +24,7 @@ from assistant.terms import Term, topic_terms
 
 __all__ = ["KNOWN_REGIONS", "Kind", "Query", "Term", "is_comparative", "question_kind", "understand"]
 
-Kind = Literal["when", "how_many", "how_much", "who", "list", "yes_no", "open"]
+Kind = Literal["when", "how_many", "how_much", "who", "where", "why", "list", "yes_no", "open"]
 KNOWN_REGIONS = frozenset(r.name for r in REGIONS)
 
 
@@ -105,6 +105,8 @@ _KINDS: tuple[tuple[Kind, re.Pattern[str]], ...] = (
         r"\b(kuka|ketkä|keitä|kenen|kenelle|keneltä|kenet|mikä taho|mitkä tahot|mikä organisaatio|mikä yksikkö|"
         r"who|whom|whose|which organisation|which organization|which body|which unit|"
         r"vem|vilka aktörer|vilken organisation|vilken enhet)\b", re.IGNORECASE)),
+    ("why", re.compile(r"\b(miksi|mistä syystä|minkä vuoksi|mikä syy\w*|why|for what reason|varför|av vilken anledning)\b",
+                       re.IGNORECASE)),
     ("yes_no", re.compile(
         r"^\s*(onko|ovatko|oliko|olivatko|\w+(ko|kö)\b|is|are|was|were|does|do|did|has|have|can|"
         r"finns det|har|är|används|kan)\b", re.IGNORECASE)),
@@ -147,10 +149,12 @@ def understand(question: str, history: Sequence[Turn] = (), *, index_regions: Co
     # Naming two or more regions asks for a comparison between them; naming one narrows to it.
     comparative = (is_comparative(resolved, bool(named)) and len(present) != 1) or len(present) >= 2
     without_regions = strip_regions(resolved) if named else resolved
+    # "Missä Lapissa…" asks for a place inside the region named; without a region "missä" asks which regions.
+    kind: Kind = "where" if named and not comparative and _WHERE.search(resolved) else question_kind(resolved)
     topic = topic_terms(without_regions, language, vocabulary, whole=name)
     return Query(
         text=question, resolved=resolved, language=language, regions=present, missing=missing,
-        comparative=comparative, kind=question_kind(resolved), topic=topic.terms, either=topic.either,
+        comparative=comparative, kind=kind, topic=topic.terms, either=topic.either,
         frame=topic.frame,
         numbers=tuple(_NUMBER.findall(without_regions)),
         lemmas=frozenset(tokenize(f"{without_regions} {bridge(resolved) if language != 'fi' else ''}")),

@@ -66,6 +66,12 @@ def has_organisation(text: str) -> bool:
     return bool(_ORG.search(rest))
 
 
+def names_a_place(text: str) -> bool:
+    """A capitalised name after the first word ("Länsi-Pohjan alueella", "Kokkolassa", "Oulu")."""
+    rest = text.split(" ", 1)[1] if " " in text else ""
+    return bool(re.search(r"(?<![.!?]\s)\b[A-ZÅÄÖ][a-zåäö]{2,}", rest))
+
+
 def enumerates(text: str) -> bool:
     """Whether ``text`` lists things: three or more items separated by commas (and "ja"), or it announces a
     list with a colon ("…teemoina olivat:")."""
@@ -144,6 +150,8 @@ def prior(kind: Kind, text: str) -> float:
         return 1.0 if has_organisation(text) else 0.0
     if kind == "list":
         return 1.0 if enumerates(text) else 0.0
+    if kind == "where":
+        return 1.0 if names_a_place(text) else 0.0
     return 0.0
 
 

@@ -5,6 +5,7 @@ and weights).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence, Set
 from dataclasses import dataclass
 
@@ -79,11 +80,14 @@ def _phrase_in(parts: Sequence[str], sequence: Sequence[str]) -> bool:
     return any(tuple(sequence[i:i + n]) == tuple(parts) for i in range(len(sequence) - n + 1))
 
 
+_GLUED = re.compile(r"(\d)([A-Za-zÅÄÖåäö]{2,})")  # "2,5HTV", "10kpl": a figure glued to its unit
+
+
 def lemma_sequence(text: str) -> tuple[tuple[str, ...], frozenset[str]]:
     """(word lemmas in order, lemmas with compound parts) of ``text``; a hyphenated word's pieces follow it."""
     sequence: list[str] = []
     tokens: set[str] = set()
-    for word in text.split():
+    for word in _GLUED.sub(r"\1 \2", text).split():
         found = tokenize(word)
         if not found:
             continue
@@ -100,14 +104,5 @@ def lemma_sets(text: str) -> tuple[frozenset[str], frozenset[str]]:
     >>> sorted(lemma_sets("Lasten suojelu")[0]), sorted(lemma_sets("lastensuojelun")[1])
     (['lapsi', 'suojelu'], ['lapsi', 'lastensuojelu', 'suojelu'])
     """
-    full: set[str] = set()
-    tokens: set[str] = set()
-    for word in text.split():
-        found = tokenize(word)
-        if not found:
-            continue
-        tokens.update(found)
-        full.add(found[0])
-        if "-" in word.strip("-"):
-            full.update(p[0] for p in (tokenize(piece) for piece in word.split("-")) if p)
-    return frozenset(full), frozenset(tokens)
+    sequence, tokens = lemma_sequence(text)
+    return frozenset(sequence), tokens
