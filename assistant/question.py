@@ -17,7 +17,6 @@ from typing import Literal
 from assistant.followup import resolve
 from assistant.glossary import bridge
 from assistant.language import Language, detect_language
-from assistant.lexical import tokenize
 from assistant.records import Turn
 from assistant.regions import REGIONS, mentioned_regions, strip_regions
 from assistant.terms import Term, topic_terms
@@ -157,6 +156,6 @@ def understand(question: str, history: Sequence[Turn] = (), *, index_regions: Co
         comparative=comparative, kind=kind, topic=topic.terms, either=topic.either,
         frame=topic.frame,
         numbers=tuple(_NUMBER.findall(without_regions)),
-        lemmas=frozenset(tokenize(f"{without_regions} {bridge(resolved) if language != 'fi' else ''}")),
+        lemmas=frozenset([t.lemma for t in topic.terms] + list(topic.frame)),
         bridged=bridge(resolved) if language != "fi" else "", history=tuple(history),
     )

@@ -143,14 +143,18 @@ def topic_terms(text: str, language: Language, vocabulary: Container[str] = (), 
     frame: list[str] = []
     if language == "fi":
         analysed: dict[str, Morph] = {}
+        unanalysed: set[str] = set()
         seen: list[tuple[int, Morph, str]] = []
         for match in re.finditer(r"\S+", text):
             for word in words(match.group(0)):
                 if word not in analysed:  # a bounded number of distinct words per question
-                    analysed[word] = analyse(word) if len(analysed) < MAX_WORDS_ANALYSED else Morph(word, word)
+                    if len(analysed) >= MAX_WORDS_ANALYSED:
+                        unanalysed.add(word)
+                    analysed[word] = Morph(word, word, known=False) if word in unanalysed else analyse(word)
                 seen.append((match.start(), analysed[word], match.group(0).strip(".,:;?!()")))
         for i, (start, morph, surface) in enumerate(seen):
-            tokens = tokenize(morph.word)
+            # Words past the analysis bound keep their own form (no Voikko call for them either).
+            tokens = [morph.word] if morph.word in unanalysed else tokenize(morph.word)
             if not tokens or morph.word in STOPWORDS or YEAR_OR_COUNT.fullmatch(morph.word):
                 continue
             lemma = tokens[0]
@@ -160,7 +164,8 @@ def topic_terms(text: str, language: Language, vocabulary: Container[str] = (), 
             readings = tuple(Term(r) for r in morph.readings if r != lemma and not is_frame(r))
             following = seen[i + 1][1] if i + 1 < len(seen) else None
             modifier = morph.case == "omanto" and following is not None and following.word_class.startswith("nimisana")
-            term = Term(lemma, word_parts(morph.word), readings, surface, morph.is_verb, modifier, morph.known)
+            parts = () if morph.word in unanalysed else word_parts(morph.word)
+            term = Term(lemma, parts, readings, surface, morph.is_verb, modifier, morph.known)
             terms.setdefault(lemma, (start, term))
         if split:
             at = _phrase_split(seen, split.start(), split.end())
