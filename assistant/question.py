@@ -156,6 +156,6 @@ def understand(question: str, history: Sequence[Turn] = (), *, index_regions: Co
         comparative=comparative, kind=kind, topic=topic.terms, either=topic.either,
         frame=topic.frame,
         numbers=tuple(_NUMBER.findall(without_regions)),
-        lemmas=frozenset([t.lemma for t in topic.terms] + list(topic.frame)),
+        lemmas=topic.lemmas,
         bridged=bridge(resolved) if language != "fi" else "", history=tuple(history),
     )

@@ -49,6 +49,7 @@ class Terms:
     terms: tuple[Term, ...]
     either: tuple[tuple[int, ...], ...]
     frame: tuple[str, ...]
+    lemmas: frozenset[str] = frozenset()  # every lemma of the question with compound parts, frame words included
 
 
 def _function_word(morph: Morph) -> bool:
@@ -141,6 +142,7 @@ def topic_terms(text: str, language: Language, vocabulary: Container[str] = (), 
     at: Split | None = None
     terms: dict[str, tuple[int, Term]] = {}
     frame: list[str] = []
+    lemmas: set[str] = set()
     if language == "fi":
         analysed: dict[str, Morph] = {}
         unanalysed: set[str] = set()
@@ -155,6 +157,7 @@ def topic_terms(text: str, language: Language, vocabulary: Container[str] = (), 
         for i, (start, morph, surface) in enumerate(seen):
             # Words past the analysis bound keep their own form (no Voikko call for them either).
             tokens = [morph.word] if morph.word in unanalysed else tokenize(morph.word)
+            lemmas.update(tokens)
             if not tokens or morph.word in STOPWORDS or YEAR_OR_COUNT.fullmatch(morph.word):
                 continue
             lemma = tokens[0]
@@ -185,11 +188,14 @@ def topic_terms(text: str, language: Language, vocabulary: Container[str] = (), 
                 if len(word) > 2 and word.isalpha() and not is_frame(word) and word not in STOPWORDS:
                     terms.setdefault(word, (match.start(), Term(word, word=match.group(0))))
         frame = [w.lower() for w in re.findall(r"[\wåäö]+", text) if is_frame(w.lower())]
+        lemmas = set(tokenize(" ".join(" ".join(g) for _, _, g in bridge_hits(text))))
+        lemmas |= {t.lemma for _, t in terms.values()}
         if split:
             at = _nearest_split(text, [(p, t) for p, t in terms.values()], split.start(), split.end())
     ordered = _names(text, sorted(terms.values(), key=lambda pt: pt[0]), whole)
     positions = [p for p, _ in ordered]
-    return Terms(tuple(t for _, t in ordered), _either(positions, at or _aside(text, positions)), tuple(frame))
+    return Terms(tuple(t for _, t in ordered), _either(positions, at or _aside(text, positions)), tuple(frame),
+                 frozenset(lemmas))
 
 
 def _aside(text: str, positions: Sequence[int]) -> Split | None:
