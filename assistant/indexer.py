@@ -36,7 +36,7 @@ from assistant.snapshot import (
 from assistant.store import VectorStore
 
 # Bump when cleaning or chunking changes, so every document is re-processed once.
-PIPELINE_VERSION = 6
+PIPELINE_VERSION = 7
 TOKENIZER = "voikko-compounds"
 
 
