@@ -161,7 +161,7 @@ def build_index(settings: Settings, embedder: Embedder | None = None, rebuild: b
             _keep_old(doc_id, previous, old_docs, old_chunks, keep, kept_chunks, entries)
             bar.update(1)
             continue
-        stored = [StoredChunk(c, tuple(tokenize(c.lexical_text, TOKENIZER))) for c in chunks]
+        stored = [StoredChunk(c, tuple(tokenize(c.lexical_text, TOKENIZER, max_analysed=None))) for c in chunks]
         (report.changed if doc_id in old_docs else report.added).append(doc_id)
         fresh.append((StoredDocument(doc_id, doc.file_name, content, doc.info, doc.clean.text, doc.page_starts),
                       stored, fp))
