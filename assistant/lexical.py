@@ -120,7 +120,8 @@ def tokenize(text: str, method: str = "voikko-compounds", *, max_analysed: int |
             new = (_snowball()(part),)
         elif method == "simplemma":
             new = _simplemma(part)
-        elif bounded and part not in _PRELOADED and unknown.setdefault(part, len(unknown)) >= max_analysed:
+        elif max_analysed is not None and part not in _PRELOADED \
+                and unknown.setdefault(part, len(unknown)) >= max_analysed:
             continue
         else:
             new = _voikko(part, method == "voikko-compounds", remember)
