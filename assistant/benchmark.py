@@ -34,6 +34,7 @@ def _serve(assistant: Assistant, settings: Settings) -> tuple[Any, int]:
     from assistant.api import create_app
 
     port = _free_port()
+    settings = replace(settings, rate_limit=0)  # one client asking as fast as it can: measure, don't throttle
     server = uvicorn.Server(uvicorn.Config(create_app(settings, assistant), host="127.0.0.1", port=port,
                                            log_level="warning"))
     threading.Thread(target=server.run, daemon=True).start()

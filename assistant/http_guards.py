@@ -1,0 +1,173 @@
+"""HTTP guards for untrusted clients, and an OpenAPI schema that says what they answer.
+
+- :class:`BodyLimit` refuses request bodies over ``ASSISTANT_MAX_BODY_KB`` with a JSON 413, counting
+  the bytes actually received (a missing or false ``Content-Length`` does not get past it);
+- :func:`rate_limit` is a dependency: a per-client :class:`~assistant.ratelimit.RateLimiter` bucket that
+  answers 429 with ``Retry-After`` and a message that says when to try again;
+- :func:`describe` words a request validation error for a person;
+- :func:`document` completes the generated schema: the error body, the bearer security scheme (when a
+  token is configured) and the 401/403/413/429/503 answers of each operation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.dependencies.models import Dependant
+from fastapi.openapi.utils import get_openapi
+from fastapi.routing import APIRoute
+from starlette.responses import JSONResponse
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from assistant.errors import RateLimited
+from assistant.ratelimit import RateLimiter
+
+ERROR = {"description": "An error: what happened and what to do", "content": {"application/json": {"schema": {
+    "$ref": "#/components/schemas/Error"}}}}
+ERROR_SCHEMA = {"type": "object", "required": ["error", "status"], "properties": {
+    "error": {"type": "string", "description": "what happened and what to do"}, "status": {"type": "integer"}}}
+RETRY_AFTER = {"Retry-After": {"description": "seconds to wait before the next request", "required": True,
+                               "schema": {"type": "integer", "minimum": 1}}}
+RATE_LIMITED: dict[int | str, dict[str, Any]] = {429: {**ERROR, "description": "Too many requests from this client",
+                                                       "headers": RETRY_AFTER}}
+NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {**ERROR, "description": "No such document"}}
+NO_INDEX: dict[int | str, dict[str, Any]] = {503: {**ERROR, "description": "No index yet: run `assistant index`"}}
+
+
+class BodyLimit:
+    """ASGI middleware: bodies of requests whose path ``applies`` may be at most ``limit`` bytes (0: no limit)."""
+
+    def __init__(self, app: ASGIApp, limit: int, applies: Callable[[str], bool]) -> None:
+        self.app, self.limit, self.applies = app, limit, applies
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not self.limit or not self.applies(scope["path"]):
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope["headers"]).get(b"content-length", b"0")
+        if not declared.isdigit() or int(declared) > self.limit:
+            await self._refuse(scope, receive, send)
+            return
+        # Read the body up front (at most ``limit`` bytes) so an unannounced stream cannot get past either.
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            message = await receive()
+            if message["type"] != "http.request":
+                break
+            chunks.append(message.get("body", b""))
+            size += len(chunks[-1])
+            if size > self.limit:
+                await self._refuse(scope, receive, send)
+                return
+            if not message.get("more_body"):
+                break
+        replayed = False
+
+        async def replay() -> Message:
+            nonlocal replayed
+            if replayed:
+                return await receive()
+            replayed = True
+            return {"type": "http.request", "body": b"".join(chunks), "more_body": False}
+
+        await self.app(scope, replay, send)
+
+    async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
+        kb = self.limit // 1024
+        message = (f"The request body is larger than {kb} kB, the limit of this server (ASSISTANT_MAX_BODY_KB). "
+                   "Send a shorter question, history or comment.")
+        await JSONResponse({"error": message, "status": 413}, status_code=413)(scope, receive, send)
+
+
+def describe(error: Mapping[str, Any]) -> str:
+    """One validation error for a person: where, what, and the offending value or size."""
+    where = ".".join(str(x) for x in error["loc"][1:]) or "body"
+    value, limit = error.get("input"), (error.get("ctx") or {}).get("max_length")
+    if error["type"] == "json_invalid":
+        return f"the body is not valid JSON ({(error.get('ctx') or {}).get('error', 'cannot be parsed')})"
+    if where == "question" and error["type"] in {"string_too_short", "string_pattern_mismatch"}:
+        return "the question is empty; type a question, e.g. 'Missä alueilla Omaoloa käytetään?'"
+    if error["type"] in {"string_too_long", "too_long"} and limit is not None and isinstance(value, str | list):
+        unit = "characters" if isinstance(value, str) else "items"
+        return f"{where} has {len(value)} {unit}, over the limit of {limit}; shorten it"
+    got = f" (got {value!r})" if isinstance(value, str | int | float) and len(repr(value)) <= 60 else ""
+    return f"{where}: {error['msg']}{got}"
+
+
+def client_of(request: Request) -> str:
+    """The client's address (behind a reverse proxy, uvicorn's proxy headers set it from X-Forwarded-For)."""
+    return request.client.host if request.client else "unknown"
+
+
+def rate_limit(limiter: RateLimiter, bucket: str, what: str) -> Callable[[Request], None]:
+    """A dependency that spends one request of ``bucket`` for the calling client, or answers 429."""
+
+    def check(request: Request) -> None:
+        wait = limiter.take(client_of(request), bucket)
+        if wait is not None:
+            raise RateLimited(f"Too many {what} from your address: the limit is {limiter.per_minute} a minute "
+                              f"(ASSISTANT_RATE_LIMIT). Try again in {wait} s.", wait)
+
+    return check
+
+
+def allowed_methods(app: FastAPI, path: str) -> str:
+    """The ``Allow`` header for ``path``: the methods of every route that matches it."""
+    methods = {m for r in app.routes if isinstance(r, APIRoute) and r.path_regex.match(path) for m in r.methods or ()}
+    return ", ".join(sorted(methods | ({"HEAD"} if "GET" in methods else set())))
+
+
+def _uses(dependant: Dependant, call: Callable[..., Any]) -> bool:
+    return any(d.call is call or _uses(d, call) for d in dependant.dependencies)
+
+
+def document(app: FastAPI, *, reader_token: bool, admin_token: bool, body_limit: bool,
+             guarded: Callable[[str], bool], admin_check: Callable[..., Any]) -> None:
+    """Replace ``app.openapi`` with one that also declares errors, security and limits (see module doc).
+
+    ``guarded(path)``: the reader token guards this path (and the body limit applies to it);
+    ``admin_check``: the dependency that admin operations use (they answer 403 while no admin token is set).
+    """
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema:
+            return app.openapi_schema
+        admin = {(r.path_format, m.lower()) for r in app.routes if isinstance(r, APIRoute)
+                 and _uses(r.dependant, admin_check) for m in r.methods or ()}
+        schema = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
+        components = schema.setdefault("components", {})
+        components.setdefault("schemas", {})["Error"] = ERROR_SCHEMA
+        for name in ("HTTPValidationError", "ValidationError"):
+            components["schemas"].pop(name, None)
+        secured = False
+        for path, operations in schema.get("paths", {}).items():
+            for method, operation in operations.items():
+                responses = operation.setdefault("responses", {})
+                if "422" in responses:  # our handler answers {"error", "status"}, not FastAPI's "detail"
+                    responses["422"] = {**ERROR, "description": "The request is not valid"}
+                if "requestBody" in operation:
+                    responses["400"] = {**ERROR, "description": "The request body is not JSON in UTF-8"}
+                    if body_limit and guarded(path):
+                        responses["413"] = {**ERROR, "description": "The request body is too large"}
+                if (path, method) in admin and admin_token:
+                    operation["security"] = [{"bearer": []}]
+                    responses["401"] = {**ERROR, "description": "The admin token is missing or wrong"}
+                    secured = True
+                elif (path, method) in admin:
+                    responses["403"] = {**ERROR, "description": "Admin actions are off: ASSISTANT_ADMIN_TOKEN is unset"}
+                elif reader_token and guarded(path):
+                    operation["security"] = [{"bearer": []}]
+                    responses["401"] = {**ERROR, "description": "The access token is missing or wrong"}
+                    secured = True
+        if secured:
+            components["securitySchemes"] = {"bearer": {
+                "type": "http", "scheme": "bearer",
+                "description": "ASSISTANT_API_TOKEN for the reader API; ASSISTANT_ADMIN_TOKEN for admin actions "
+                               "(it is accepted by the reader API too)"}}
+        app.openapi_schema = schema
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
