@@ -29,9 +29,11 @@ from assistant.snapshot import (
     FORMAT,
     VECTORS,
     Snapshot,
+    current_generation,
     load_snapshot,
     new_generation,
     publish,
+    read_manifest,
     remove_stale,
     write_manifest,
 )
@@ -116,7 +118,7 @@ def build_index(settings: Settings, embedder: Embedder | None = None, rebuild: b
     previous = _previous(settings, embedder.name, rebuild)
     old_docs = previous.manifest["documents"] if previous else {}
     limits = Limits.of(settings)
-    scan = scan_corpus(corpus, limits, owners={d: e.get("file", "") for d, e in old_docs.items()})
+    scan = scan_corpus(corpus, limits, owners=_owners(settings.index_dir))
     metadata = scan.metadata.tables
     report.notes += scan.notes
     if previous:
@@ -224,6 +226,16 @@ def build_index(settings: Settings, embedder: Embedder | None = None, rebuild: b
     report.chunks = len(all_chunks)
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _owners(index_dir: Path) -> dict[str, str]:
+    """Document id -> file name in the live index, also for ``--rebuild``, so that ids never move."""
+    live = current_generation(index_dir)
+    try:
+        documents = read_manifest(live)["documents"] if live else {}
+        return {doc_id: str(entry.get("file", "")) for doc_id, entry in documents.items()}
+    except (OSError, ValueError, KeyError, AttributeError):
+        return {}
 
 
 def _keep_old(doc_id: str, previous: Snapshot | None, old_docs: dict[str, Any],

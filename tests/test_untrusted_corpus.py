@@ -39,6 +39,8 @@ def test_same_name_different_extension_gets_unique_stable_ids(small_index, fake_
 
     again = build_index(small_index, embedder=fake_embedder, quiet=True)  # stable: nothing moves
     assert not again.published and {"raportti", "raportti.md"} <= set(again.unchanged)
+    rebuilt = build_index(small_index, embedder=fake_embedder, quiet=True, rebuild=True)  # not even with --rebuild
+    assert rebuilt.published and load_snapshot(small_index.index_dir).documents["raportti"].file_name == "raportti.txt"
 
 
 def test_clash_in_a_fresh_build_keeps_existing_ids_of_other_files(small_settings, fake_embedder):
@@ -60,7 +62,7 @@ def test_link_out_of_the_corpus_is_skipped_and_reported(small_index, fake_embedd
     os.symlink(corpus / "lappi-raportti.txt", corpus / "sisainen.txt")  # a link inside the folder is fine
     report = build_index(small_index, embedder=fake_embedder, quiet=True)
     skipped = _skipped(report)
-    assert "outside the corpus folder" in skipped["linkki.txt"]
+    assert "outside the corpus folder" in skipped["linkki.txt"] and "folder outside" in skipped["kansio"]
     assert "sisainen" in report.added
     snap = load_snapshot(small_index.index_dir)
     assert not [d for d in snap.documents.values() if "kissa123" in d.text]

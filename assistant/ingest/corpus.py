@@ -37,13 +37,20 @@ class CorpusScan:
         return {d for _, d in self.files} | {s.doc_id for s in self.skipped if s.doc_id}
 
 
+def _visible(path: Path, corpus_dir: Path) -> bool:
+    return not any(part.startswith(".") for part in path.relative_to(corpus_dir).parts)
+
+
 def _listing(corpus_dir: Path) -> list[Path]:
     """Every file below ``corpus_dir`` except metadata, READMEs and hidden files, sorted."""
-    return sorted(
-        p for p in corpus_dir.rglob("*")
-        if p.is_file() and p.name.lower() not in IGNORED_NAMES
-        and not any(part.startswith(".") for part in p.relative_to(corpus_dir).parts)
-    )
+    return sorted(p for p in corpus_dir.rglob("*")
+                  if p.is_file() and p.name.lower() not in IGNORED_NAMES and _visible(p, corpus_dir))
+
+
+def _linked_folders(corpus_dir: Path, root: Path) -> list[Path]:
+    """Links to folders outside the corpus (the listing does not follow links to folders at all)."""
+    return sorted(p for p in corpus_dir.rglob("*")
+                  if p.is_symlink() and p.is_dir() and _visible(p, corpus_dir) and not _inside(p, root))
 
 
 def _inside(path: Path, root: Path) -> bool:
@@ -107,7 +114,9 @@ def assign_ids(files: Sequence[PurePosixPath], owners: Mapping[str, str] | None 
 def scan_corpus(corpus_dir: Path, limits: Limits, owners: Mapping[str, str] | None = None) -> CorpusScan:
     """The corpus as the indexer sees it; see the module docstring and :func:`assign_ids`."""
     root = corpus_dir.resolve()
-    skipped: list[Skipped] = []
+    skipped = [Skipped(p.relative_to(corpus_dir).as_posix(), "is a link to a folder outside the corpus folder, "
+                       "which is never read; copy the files into the folder if they belong to the corpus", None)
+               for p in _linked_folders(corpus_dir, root)]
     inside: list[Path] = []
     for path in _listing(corpus_dir):
         if _inside(path, root):
