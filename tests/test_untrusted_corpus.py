@@ -123,7 +123,7 @@ def test_non_table_entry_wrong_types_and_typos_are_reported_not_raised(small_ind
                           'regoin = "Lappi"\n\n[soite-raportti]\nregion = "Keski-Pohjanmaa"\n')
     report = build_index(small_index, embedder=fake_embedder, quiet=True)
     text = report.summary()
-    assert "'otsikko = 'Raportit'' is not a table" in text and "[otsikko]" in text
+    assert "the entry otsikko = 'Raportit' is not a table" in text and "[otsikko]" in text
     assert "[lappi-raportti]: year should be a whole number" in text
     assert "did you mean 'region'?" in text
     assert sorted(report.changed) == ["lappi-raportti", "soite-raportti"] and not report.skipped

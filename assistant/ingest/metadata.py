@@ -65,8 +65,8 @@ def check_sources(raw: Mapping[str, Any]) -> Metadata:
     for key, entry in raw.items():
         where = f"{METADATA_FILE} [{key}]"
         if not isinstance(entry, dict):
-            notes.append(f"{METADATA_FILE}: '{key} = {entry!r}' is not a table, so it was ignored; describe a "
-                         f"document as a table: a line [{key}] followed by lines such as {_EXAMPLE}.")
+            notes.append(f"{METADATA_FILE}: the entry {key} = {entry!r} is not a table, so it was ignored; describe "
+                         f"a document as a table: a line [{key}] followed by lines such as {_EXAMPLE}.")
             continue
         table: dict[str, Any] = {}
         for name, value in entry.items():
