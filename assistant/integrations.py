@@ -1,0 +1,15 @@
+"""The routers beside the chat API: the OpenAI-compatible API, MCP over HTTP, document management and
+original files. ``create_app`` calls :func:`include_integrations` once, before its own routes, so that
+``/api/documents/{id}/file`` is matched before ``/api/documents/{id:path}``."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from assistant.config import Settings
+
+
+def include_integrations(app: FastAPI, settings: Settings) -> None:
+    from assistant.openai_api import router as openai_router
+
+    app.include_router(openai_router)
