@@ -1,4 +1,4 @@
-"""Command line: ``assistant index | serve | ask | eval | bench | feedback``."""
+"""Command line: ``assistant index | serve | mcp | ask | eval | bench | feedback``."""
 
 from __future__ import annotations
 
@@ -44,6 +44,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
         print(build_index(settings).summary(), file=sys.stderr)
     print(f"Chat: http://{args.host}:{args.port}/", file=sys.stderr)
     uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="warning")
+    return 0
+
+
+def cmd_mcp(args: argparse.Namespace) -> int:
+    from assistant.mcp_server import run_stdio
+
+    run_stdio(_settings(args))
     return 0
 
 
@@ -139,6 +146,10 @@ def parser() -> argparse.ArgumentParser:
     sp.add_argument("--port", type=int, default=8000)
     sp.add_argument("--no-index", action="store_true", help="do not build a missing index; answer 503 instead")
     sp.set_defaults(func=cmd_serve)
+
+    sp = sub.add_parser("mcp", help="serve the MCP tools (search, ask, get_document) over stdio")
+    paths(sp)
+    sp.set_defaults(func=cmd_mcp)
 
     sp = sub.add_parser("ask", help="ask one question and print the answer with its sources")
     paths(sp)

@@ -10,6 +10,8 @@ from assistant.config import Settings
 
 
 def include_integrations(app: FastAPI, settings: Settings) -> None:
+    from assistant.mcp_server import include_mcp
     from assistant.openai_api import router as openai_router
 
     app.include_router(openai_router)
+    include_mcp(app)
