@@ -159,7 +159,7 @@ def create_app(settings: Settings, assistant: Assistant | None = None) -> FastAP
 
     @app.get("/api/health")
     async def health(assistant: AssistantDep) -> dict[str, Any]:
-        return await run_in_threadpool(assistant.health)
+        return {**await run_in_threadpool(assistant.health), "admin_enabled": bool(settings.admin_token)}
 
     @app.get("/api/documents")
     async def documents(assistant: AssistantDep) -> dict[str, Any]:

@@ -10,8 +10,12 @@ from assistant.config import Settings
 
 
 def include_integrations(app: FastAPI, settings: Settings) -> None:
+    from assistant.admin_api import router as admin_router
+    from assistant.files_api import router as files_router
     from assistant.mcp_server import include_mcp
     from assistant.openai_api import router as openai_router
 
     app.include_router(openai_router)
     include_mcp(app)
+    app.include_router(admin_router)
+    app.include_router(files_router)
