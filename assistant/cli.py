@@ -27,6 +27,11 @@ def cmd_index(args: argparse.Namespace) -> int:
     print(f"Indexing {settings.corpus_dir}/ into {settings.index_dir}/ with {settings.embedder} ...", file=sys.stderr)
     report = build_index(settings, rebuild=args.rebuild, quiet=args.quiet)
     print(report.summary())
+    if getattr(args, "watch", False):
+        from assistant.watch import watch_corpus
+
+        print(f"Watching {settings.corpus_dir}/ for changes (Ctrl-C stops) ...", file=sys.stderr)
+        watch_corpus(settings)
     return 0
 
 
@@ -138,6 +143,7 @@ def parser() -> argparse.ArgumentParser:
     paths(sp)
     sp.add_argument("--rebuild", action="store_true", help="ignore the existing index and build from scratch")
     sp.add_argument("--quiet", action="store_true", help="no progress bars")
+    sp.add_argument("--watch", action="store_true", help="then keep watching the corpus and re-index on changes")
     sp.set_defaults(func=cmd_index)
 
     sp = sub.add_parser("serve", help="serve the chat page and the HTTP API (indexes first if needed)")
