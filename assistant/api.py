@@ -62,6 +62,7 @@ def get_assistant(request: Request) -> Assistant:
 AssistantDep = Annotated[Assistant, Depends(get_assistant)]
 
 ADMIN_PREFIX = "/api/admin/"
+READER_PREFIXES = ("/api/", "/v1/", "/mcp")  # the reader token guards the API, the OpenAI API and MCP
 
 
 def _bearer(request: Request) -> str:
@@ -119,12 +120,15 @@ def create_app(settings: Settings, assistant: Assistant | None = None) -> FastAP
 
     app = FastAPI(title="sote-assistant", version="0.1.0", lifespan=lifespan)
     app.state.settings = settings
+    from assistant.integrations import include_integrations  # imports this module: import it here
+
+    include_integrations(app, settings)  # OpenAI API, MCP, admin, files: before /api/documents/{id:path}
 
     @app.middleware("http")
     async def security(request: Request, call_next: Any) -> Any:
         path = request.url.path
         # Admin routes check their own token (require_admin); everything else under /api needs the reader's.
-        guarded = path.startswith("/api/") and path != "/api/health" and not path.startswith(ADMIN_PREFIX)
+        guarded = path.startswith(READER_PREFIXES) and path != "/api/health" and not path.startswith(ADMIN_PREFIX)
         if settings.api_token and guarded and not hmac.compare_digest(_bearer(request).encode(),
                                                                       settings.api_token.encode()):
             return _error(401, "This server needs an access token. Send it as 'Authorization: Bearer <token>'.")
@@ -155,7 +159,7 @@ def create_app(settings: Settings, assistant: Assistant | None = None) -> FastAP
 
     @app.get("/api/health")
     async def health(assistant: AssistantDep) -> dict[str, Any]:
-        return await run_in_threadpool(assistant.health)
+        return {**await run_in_threadpool(assistant.health), "admin_enabled": bool(settings.admin_token)}
 
     @app.get("/api/documents")
     async def documents(assistant: AssistantDep) -> dict[str, Any]:

@@ -1,4 +1,4 @@
-"""Command line: ``assistant index | serve | ask | eval | bench | feedback``."""
+"""Command line: ``assistant index | serve | mcp | ask | eval | bench | feedback``."""
 
 from __future__ import annotations
 
@@ -27,6 +27,11 @@ def cmd_index(args: argparse.Namespace) -> int:
     print(f"Indexing {settings.corpus_dir}/ into {settings.index_dir}/ with {settings.embedder} ...", file=sys.stderr)
     report = build_index(settings, rebuild=args.rebuild, quiet=args.quiet)
     print(report.summary())
+    if getattr(args, "watch", False):
+        from assistant.watch import watch_corpus
+
+        print(f"Watching {settings.corpus_dir}/ for changes (Ctrl-C stops) ...", file=sys.stderr)
+        watch_corpus(settings)
     return 0
 
 
@@ -44,6 +49,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
         print(build_index(settings).summary(), file=sys.stderr)
     print(f"Chat: http://{args.host}:{args.port}/", file=sys.stderr)
     uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="warning")
+    return 0
+
+
+def cmd_mcp(args: argparse.Namespace) -> int:
+    from assistant.mcp_server import run_stdio
+
+    run_stdio(_settings(args))
     return 0
 
 
@@ -131,6 +143,7 @@ def parser() -> argparse.ArgumentParser:
     paths(sp)
     sp.add_argument("--rebuild", action="store_true", help="ignore the existing index and build from scratch")
     sp.add_argument("--quiet", action="store_true", help="no progress bars")
+    sp.add_argument("--watch", action="store_true", help="then keep watching the corpus and re-index on changes")
     sp.set_defaults(func=cmd_index)
 
     sp = sub.add_parser("serve", help="serve the chat page and the HTTP API (indexes first if needed)")
@@ -139,6 +152,10 @@ def parser() -> argparse.ArgumentParser:
     sp.add_argument("--port", type=int, default=8000)
     sp.add_argument("--no-index", action="store_true", help="do not build a missing index; answer 503 instead")
     sp.set_defaults(func=cmd_serve)
+
+    sp = sub.add_parser("mcp", help="serve the MCP tools (search, ask, get_document) over stdio")
+    paths(sp)
+    sp.set_defaults(func=cmd_mcp)
 
     sp = sub.add_parser("ask", help="ask one question and print the answer with its sources")
     paths(sp)
