@@ -129,3 +129,23 @@ def to_xlsx(comparison: Comparison, lang: Language = "fi") -> bytes:
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def to_text(comparison: Comparison, lang: Language = "fi", *, quotes: bool = True, width: int = 100) -> str:
+    """A terminal table (regions as rows, topics as columns, short labels with year), then each cell's
+    evidence sentence and source, shortened to ``width`` characters."""
+    cells = {(c.topic, c.region): c for c in comparison.cells}
+    header = [WORDS[lang]["region"], *comparison.topics]
+    body = [[region, *(status_label(cells[(t, region)], lang) for t in comparison.topics)]
+            for region in comparison.regions]
+    widths = [max(len(row[i]) for row in [header, *body]) for i in range(len(header))]
+    lines = ["  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)).rstrip() for row in [header, *body]]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    if quotes:
+        lines.append("")
+        for c in comparison.cells:
+            if c.evidence:
+                quote = " ".join(c.evidence.text.split())
+                quote = quote if len(quote) <= width else quote[: width - 1].rstrip() + "…"
+                lines.append(f"{c.region} · {c.topic}: “{quote}” — {source_text(c, lang)}")
+    return "\n".join(lines)
