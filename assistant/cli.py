@@ -116,9 +116,12 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
-    from assistant.benchmark import run_benchmark
+    from assistant.benchmark import run_benchmark, run_compare_benchmark
 
-    print(json.dumps(run_benchmark(_settings(args), Path(args.questions), args.repeat, args.build), indent=2))
+    result = run_benchmark(_settings(args), Path(args.questions), args.repeat, args.build)
+    if args.compare:
+        result["compare"] = run_compare_benchmark(_settings(args), args.repeat)
+    print(json.dumps(result, indent=2))
     return 0
 
 
@@ -190,6 +193,7 @@ def parser() -> argparse.ArgumentParser:
     sp.add_argument("questions", help="JSONL file with a 'question' field per line")
     sp.add_argument("--repeat", type=int, default=3)
     sp.add_argument("--build", action="store_true", help="also time a full index build from an empty cache")
+    sp.add_argument("--compare", action="store_true", help="also time POST /api/compare, 10 topics x all regions")
     sp.set_defaults(func=cmd_bench)
 
     sp = sub.add_parser("feedback", help="list the feedback people left in the chat")
