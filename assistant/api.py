@@ -19,11 +19,13 @@ from pydantic import BaseModel, Field
 from starlette.concurrency import iterate_in_threadpool, run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from assistant import compare_api
 from assistant.config import Settings
 from assistant.errors import AssistantError, Forbidden, InvalidQuestion, Unauthorized
 from assistant.feedback import FeedbackStore
-from assistant.records import Answer, Filters, Passage, Turn
+from assistant.records import Filters, Turn
 from assistant.service import Assistant
+from assistant.wire import answer_json, passage_json  # noqa: F401  (passage_json: re-exported)
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
        "object-src 'none'; base-uri 'none'; frame-ancestors 'none'")
@@ -79,27 +81,6 @@ def require_admin(request: Request) -> None:
 
 
 AdminDep = Depends(require_admin)
-
-
-def passage_json(p: Passage, n: int | None = None, score: bool = False) -> dict[str, Any]:
-    c = p.chunk
-    out: dict[str, Any] = {"document": c.doc_id, "title": c.title, "region": c.region, "text": c.text,
-                           "start": c.start, "end": c.end, "page": c.page,
-                           "lines": list(c.lines) if c.lines else None, "heading": c.heading}
-    if n is not None:
-        out = {"n": n, **out}
-    if score:
-        out["score"] = round(p.score, 6)
-    return out
-
-
-def answer_json(answer: Answer) -> dict[str, Any]:
-    return {
-        "answer": answer.text, "abstained": answer.abstained, "language": answer.language,
-        "citations": [passage_json(c.passage, n=c.n) for c in answer.citations],
-        "passages": [passage_json(p, score=True) for p in answer.passages],
-        "notes": list(answer.notes),
-    }
 
 
 def _error(status: int, message: str) -> JSONResponse:
@@ -205,6 +186,7 @@ def create_app(settings: Settings, assistant: Assistant | None = None) -> FastAP
         entries = await run_in_threadpool(store.list, limit)
         return {"feedback": [e.to_dict() for e in entries]}
 
+    app.include_router(compare_api.router)
     web = settings.web_dir
 
     @app.get("/", include_in_schema=False)

@@ -1,4 +1,4 @@
-"""Command line: ``assistant index | serve | mcp | ask | eval | bench | feedback``."""
+"""Command line: ``assistant index | serve | mcp | ask | compare | eval | bench | feedback``."""
 
 from __future__ import annotations
 
@@ -60,9 +60,9 @@ def cmd_mcp(args: argparse.Namespace) -> int:
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
-    from assistant.api import answer_json
     from assistant.records import Filters
     from assistant.service import Assistant
+    from assistant.wire import answer_json
 
     assistant = Assistant(_settings(args))
     answer = assistant.ask(args.question, filters=Filters(regions=tuple(args.region or ()),
@@ -93,6 +93,26 @@ def _where(chunk: Any, language: str = "fi") -> str:
     return f"{chunk.region} — {chunk.title}, {place} ({chunk.doc_id})"
 
 
+def cmd_compare(args: argparse.Namespace) -> int:
+    from assistant.export import to_csv, to_text, to_xlsx
+    from assistant.service import Assistant
+    from assistant.wire import comparison_json
+
+    result = Assistant(_settings(args)).compare(args.topics, regions=args.region or ())
+    if args.json:
+        print(json.dumps(comparison_json(result), ensure_ascii=False, indent=2))
+    elif args.csv or args.xlsx:
+        data, target = (to_csv(result, args.lang), args.csv) if args.csv else (to_xlsx(result, args.lang), args.xlsx)
+        if str(target) == "-":
+            sys.stdout.buffer.write(data)
+        else:
+            Path(target).write_bytes(data)
+            print(f"Wrote {len(result.regions)} regions x {len(result.topics)} topics to {target}.", file=sys.stderr)
+    else:
+        print(to_text(result, args.lang))
+    return 0
+
+
 def cmd_eval(args: argparse.Namespace) -> int:
     from assistant.evaluation import evaluate, format_summary, read_cases
     from assistant.service import Assistant
@@ -108,9 +128,12 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
-    from assistant.benchmark import run_benchmark
+    from assistant.benchmark import run_benchmark, run_compare_benchmark
 
-    print(json.dumps(run_benchmark(_settings(args), Path(args.questions), args.repeat, args.build), indent=2))
+    result = run_benchmark(_settings(args), Path(args.questions), args.repeat, args.build)
+    if args.compare:
+        result["compare"] = run_compare_benchmark(_settings(args), args.repeat)
+    print(json.dumps(result, indent=2))
     return 0
 
 
@@ -165,6 +188,17 @@ def parser() -> argparse.ArgumentParser:
     sp.add_argument("--json", action="store_true", help="print the API's JSON")
     sp.set_defaults(func=cmd_ask)
 
+    sp = sub.add_parser("compare", help="practice map: which regions use, pilot or plan each topic, with evidence")
+    paths(sp)
+    sp.add_argument("topics", nargs="+", help="1 to 10 topics, e.g. Omaolo kotisairaala")
+    sp.add_argument("--region", action="append", help="only this region (repeatable); default: all")
+    sp.add_argument("--lang", choices=("fi", "sv", "en"), default="fi", help="labels and column names")
+    out = sp.add_mutually_exclusive_group()
+    out.add_argument("--csv", metavar="FILE", help="write CSV (UTF-8 with BOM; - for stdout)")
+    out.add_argument("--xlsx", metavar="FILE", help="write an Excel workbook")
+    out.add_argument("--json", action="store_true", help="print the API's JSON")
+    sp.set_defaults(func=cmd_compare)
+
     sp = sub.add_parser("eval", help="retrieval and answer quality on a JSONL question set")
     paths(sp)
     sp.add_argument("path")
@@ -176,6 +210,7 @@ def parser() -> argparse.ArgumentParser:
     sp.add_argument("questions", help="JSONL file with a 'question' field per line")
     sp.add_argument("--repeat", type=int, default=3)
     sp.add_argument("--build", action="store_true", help="also time a full index build from an empty cache")
+    sp.add_argument("--compare", action="store_true", help="also time POST /api/compare, 10 topics x all regions")
     sp.set_defaults(func=cmd_bench)
 
     sp = sub.add_parser("feedback", help="list the feedback people left in the chat")
