@@ -76,18 +76,17 @@ def build_server(get_assistant: GetAssistant) -> MCPServer:
         from search results (``document``)."""
         return await _run(lambda: get_assistant().document(id))
 
-    if hasattr(Assistant, "compare"):
-        _add_compare(server, get_assistant)
-    return server
-
-
-def _add_compare(server: MCPServer, get_assistant: GetAssistant) -> None:
     @server.tool()
-    async def compare(topics: list[str], regions: list[str] | None = None) -> Any:
-        """How the regions handle each topic: the practice table, with citations."""
-        result = await _run(
-            lambda: get_assistant().compare(topics, _filters(regions)))  # type: ignore[attr-defined]
-        return result.to_dict() if hasattr(result, "to_dict") else result
+    async def compare(topics: list[str], regions: list[str] | None = None) -> dict[str, Any]:
+        """The practice map: for each topic (1-10, Finnish, Swedish or English) and region, whether the
+        region's documents show it in use, piloted, planned, only mentioned or not at all, with the
+        evidence sentence and its document offsets."""
+        from assistant.wire import comparison_json
+
+        result = await _run(lambda: get_assistant().compare(topics, regions or ()))
+        return comparison_json(result)
+
+    return server
 
 
 def include_mcp(app: FastAPI) -> None:

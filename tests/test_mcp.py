@@ -28,7 +28,7 @@ def _text(result) -> str:  # type: ignore[no-untyped-def]
 
 async def _exercise(client: Client) -> None:
     names = {t.name for t in (await client.list_tools()).tools}
-    assert {"ask", "search", "get_document"} <= names
+    assert {"ask", "search", "get_document", "compare"} <= names
 
     asked = await client.call_tool("ask", {"question": QUESTION})
     assert not asked.is_error
@@ -46,6 +46,10 @@ async def _exercise(client: Client) -> None:
 
     missing = await client.call_tool("get_document", {"id": "ei-ole"})
     assert missing.is_error and "No document 'ei-ole'" in _text(missing)
+    table = (await client.call_tool("compare", {"topics": ["yöpartio"]})).structured_content
+    cells = {c["region"]: c for c in table["cells"]}
+    assert set(cells) == {"Keski-Pohjanmaa", "Lappi"} and cells["Lappi"]["status"] == "not_found"
+    assert "yöpartio" in cells["Keski-Pohjanmaa"]["evidence"]["text"].lower()
     unknown = await client.call_tool("ask", {"question": QUESTION, "regions": ["Atlantis"]})
     assert unknown.is_error and "Unknown region 'Atlantis'" in _text(unknown)
 
