@@ -19,11 +19,13 @@ from pydantic import BaseModel, Field
 from starlette.concurrency import iterate_in_threadpool, run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from assistant import compare_api
 from assistant.config import Settings
 from assistant.errors import AssistantError, Forbidden, InvalidQuestion, Unauthorized
 from assistant.feedback import FeedbackStore
-from assistant.records import Answer, Filters, Passage, Turn
+from assistant.records import Filters, Turn
 from assistant.service import Assistant
+from assistant.wire import answer_json, passage_json  # noqa: F401  (passage_json: re-exported)
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
        "object-src 'none'; base-uri 'none'; frame-ancestors 'none'")
@@ -62,6 +64,7 @@ def get_assistant(request: Request) -> Assistant:
 AssistantDep = Annotated[Assistant, Depends(get_assistant)]
 
 ADMIN_PREFIX = "/api/admin/"
+READER_PREFIXES = ("/api/", "/v1/", "/mcp")  # the reader token guards the API, the OpenAI API and MCP
 
 
 def _bearer(request: Request) -> str:
@@ -78,27 +81,6 @@ def require_admin(request: Request) -> None:
 
 
 AdminDep = Depends(require_admin)
-
-
-def passage_json(p: Passage, n: int | None = None, score: bool = False) -> dict[str, Any]:
-    c = p.chunk
-    out: dict[str, Any] = {"document": c.doc_id, "title": c.title, "region": c.region, "text": c.text,
-                           "start": c.start, "end": c.end, "page": c.page,
-                           "lines": list(c.lines) if c.lines else None, "heading": c.heading}
-    if n is not None:
-        out = {"n": n, **out}
-    if score:
-        out["score"] = round(p.score, 6)
-    return out
-
-
-def answer_json(answer: Answer) -> dict[str, Any]:
-    return {
-        "answer": answer.text, "abstained": answer.abstained, "language": answer.language,
-        "citations": [passage_json(c.passage, n=c.n) for c in answer.citations],
-        "passages": [passage_json(p, score=True) for p in answer.passages],
-        "notes": list(answer.notes),
-    }
 
 
 def _error(status: int, message: str) -> JSONResponse:
@@ -119,12 +101,15 @@ def create_app(settings: Settings, assistant: Assistant | None = None) -> FastAP
 
     app = FastAPI(title="sote-assistant", version="0.1.0", lifespan=lifespan)
     app.state.settings = settings
+    from assistant.integrations import include_integrations  # imports this module: import it here
+
+    include_integrations(app, settings)  # OpenAI API, MCP, admin, files: before /api/documents/{id:path}
 
     @app.middleware("http")
     async def security(request: Request, call_next: Any) -> Any:
         path = request.url.path
         # Admin routes check their own token (require_admin); everything else under /api needs the reader's.
-        guarded = path.startswith("/api/") and path != "/api/health" and not path.startswith(ADMIN_PREFIX)
+        guarded = path.startswith(READER_PREFIXES) and path != "/api/health" and not path.startswith(ADMIN_PREFIX)
         if settings.api_token and guarded and not hmac.compare_digest(_bearer(request).encode(),
                                                                       settings.api_token.encode()):
             return _error(401, "This server needs an access token. Send it as 'Authorization: Bearer <token>'.")
@@ -155,7 +140,7 @@ def create_app(settings: Settings, assistant: Assistant | None = None) -> FastAP
 
     @app.get("/api/health")
     async def health(assistant: AssistantDep) -> dict[str, Any]:
-        return await run_in_threadpool(assistant.health)
+        return {**await run_in_threadpool(assistant.health), "admin_enabled": bool(settings.admin_token)}
 
     @app.get("/api/documents")
     async def documents(assistant: AssistantDep) -> dict[str, Any]:
@@ -201,6 +186,7 @@ def create_app(settings: Settings, assistant: Assistant | None = None) -> FastAP
         entries = await run_in_threadpool(store.list, limit)
         return {"feedback": [e.to_dict() for e in entries]}
 
+    app.include_router(compare_api.router)
     web = settings.web_dir
 
     @app.get("/", include_in_schema=False)
