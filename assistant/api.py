@@ -14,19 +14,21 @@ from typing import Annotated, Any, Literal
 from fastapi import Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse, StreamingResponse
+from fastapi.security import HTTPBearer
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, BeforeValidator, Field
 from starlette.concurrency import iterate_in_threadpool, run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from assistant import http_guards
+from assistant import compare_api, http_guards
 from assistant.config import MAX_QUESTION_CHARS, Settings
 from assistant.errors import AssistantError, Forbidden, RateLimited, Unauthorized
 from assistant.feedback import MAX_COMMENT_CHARS, FeedbackStore
 from assistant.ratelimit import RateLimiter
-from assistant.records import Answer, Filters, Passage, Turn
+from assistant.records import Filters, Turn
 from assistant.regions import REGIONS
 from assistant.service import Assistant
+from assistant.wire import answer_json, passage_json  # noqa: F401  (passage_json: re-exported)
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
        "object-src 'none'; base-uri 'none'; frame-ancestors 'none'")
@@ -97,18 +99,25 @@ def get_assistant(request: Request) -> Assistant:
 AssistantDep = Annotated[Assistant, Depends(get_assistant)]
 
 ADMIN_PREFIX = "/api/admin/"
+READER_PREFIXES = ("/api/", "/v1/", "/mcp")  # the reader token guards the API, the OpenAI API and MCP
+BODY_LIMITED = ("/api/", "/v1/")  # MCP's transport bounds its own messages; admin uploads have their own limit
 
 
 def _bearer(request: Request) -> str:
     return request.headers.get("authorization", "").removeprefix("Bearer ").strip()
 
 
-def require_admin(request: Request) -> None:
+# Declares the admin bearer scheme on every operation that depends on require_admin; checking is ours.
+_ADMIN_BEARER = HTTPBearer(auto_error=False, scheme_name=http_guards.ADMIN_SCHEME,
+                           description="ASSISTANT_ADMIN_TOKEN")
+
+
+def require_admin(request: Request, _: Annotated[Any, Depends(_ADMIN_BEARER)] = None) -> None:
     """Admin routes need ``Authorization: Bearer <ASSISTANT_ADMIN_TOKEN>``; without the setting they are off."""
     token = request.app.state.settings.admin_token
     if not token:
-        raise Forbidden("Admin actions (document management, reading feedback) are off: set ASSISTANT_ADMIN_TOKEN "
-                        "to enable them.")
+        raise Forbidden("Admin actions are off: set ASSISTANT_ADMIN_TOKEN to enable document management and "
+                        "reading feedback.")
     if not hmac.compare_digest(_bearer(request).encode(), token.encode()):
         raise Unauthorized("This action needs the admin token. Send it as 'Authorization: Bearer <admin token>'.")
 
@@ -116,34 +125,18 @@ def require_admin(request: Request) -> None:
 AdminDep = Depends(require_admin)
 
 
-def passage_json(p: Passage, n: int | None = None, score: bool = False) -> dict[str, Any]:
-    c = p.chunk
-    out: dict[str, Any] = {"document": c.doc_id, "title": c.title, "region": c.region, "text": c.text,
-                           "start": c.start, "end": c.end, "page": c.page,
-                           "lines": list(c.lines) if c.lines else None, "heading": c.heading}
-    if n is not None:
-        out = {"n": n, **out}
-    if score:
-        out["score"] = round(p.score, 6)
-    return out
-
-
-def answer_json(answer: Answer) -> dict[str, Any]:
-    return {
-        "answer": answer.text, "abstained": answer.abstained, "language": answer.language,
-        "citations": [passage_json(c.passage, n=c.n) for c in answer.citations],
-        "passages": [passage_json(p, score=True) for p in answer.passages],
-        "notes": list(answer.notes),
-    }
-
-
 def _error(status: int, message: str, headers: Mapping[str, str] | None = None) -> JSONResponse:
     return JSONResponse({"error": message, "status": status}, status_code=status, headers=headers)
 
 
 def _guarded(path: str) -> bool:
-    """Paths the reader token and the body limit apply to; admin routes check their own token and sizes."""
-    return path.startswith("/api/") and path != "/api/health" and not path.startswith(ADMIN_PREFIX)
+    """Paths the reader token applies to; admin routes check their own token."""
+    return path.startswith(READER_PREFIXES) and path != "/api/health" and not path.startswith(ADMIN_PREFIX)
+
+
+def _limited(path: str) -> bool:
+    """Paths whose request bodies ``ASSISTANT_MAX_BODY_KB`` bounds."""
+    return path.startswith(BODY_LIMITED) and not path.startswith(ADMIN_PREFIX)
 
 
 def create_app(settings: Settings, assistant: Assistant | None = None) -> FastAPI:
@@ -164,9 +157,12 @@ def create_app(settings: Settings, assistant: Assistant | None = None) -> FastAP
     questions = Depends(http_guards.rate_limit(limiter, "questions", "questions"))
     feedback_posts = Depends(http_guards.rate_limit(limiter, "feedback", "feedback posts"))
     # Added before the security middleware, so it runs inside it: a token is checked before the body is read.
-    app.add_middleware(http_guards.BodyLimit, limit=settings.max_body_kb * 1024, applies=_guarded)
+    app.add_middleware(http_guards.BodyLimit, limit=settings.max_body_kb * 1024, applies=_limited)
     http_guards.document(app, reader_token=bool(settings.api_token), admin_token=bool(settings.admin_token),
-                         body_limit=bool(settings.max_body_kb), guarded=_guarded, admin_check=require_admin)
+                         guarded=_guarded, limited=_limited if settings.max_body_kb else None)
+    from assistant.integrations import include_integrations  # imports this module: import it here
+
+    include_integrations(app, settings)  # OpenAI API, MCP, admin, files: before /api/documents/{id:path}
 
     def reader(request: Request) -> bool:
         # The admin token opens the reader API too, so one header serves an admin's client.
@@ -214,7 +210,7 @@ def create_app(settings: Settings, assistant: Assistant | None = None) -> FastAP
 
     @app.get("/api/health", responses=http_guards.NO_INDEX)
     async def health(assistant: AssistantDep) -> dict[str, Any]:
-        return await run_in_threadpool(assistant.health)
+        return {**await run_in_threadpool(assistant.health), "admin_enabled": bool(settings.admin_token)}
 
     @app.get("/api/documents", responses=http_guards.NO_INDEX)
     async def documents(assistant: AssistantDep) -> dict[str, Any]:
@@ -261,6 +257,7 @@ def create_app(settings: Settings, assistant: Assistant | None = None) -> FastAP
         entries = await run_in_threadpool(store.list, limit)
         return {"feedback": [e.to_dict() for e in entries]}
 
+    app.include_router(compare_api.router)
     web = settings.web_dir
 
     @app.get("/", include_in_schema=False)

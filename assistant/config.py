@@ -25,6 +25,7 @@ class Settings:
     max_question_chars: int = MAX_QUESTION_CHARS
     api_token: str = ""
     admin_token: str = ""  # document management and reading feedback; admin routes answer 403 when unset
+    max_upload_mb: float = 50.0  # largest document the admin view accepts
     llm_url: str = ""
     llm_model: str = ""
     llm_key: str = ""
@@ -59,6 +60,8 @@ class Settings:
         for name, key in {"chunk_size": "CHUNK_SIZE", "chunk_overlap": "CHUNK_OVERLAP"}.items():
             if env.get(f"ASSISTANT_{key}"):
                 values[name] = int(env[f"ASSISTANT_{key}"])
+        if env.get("ASSISTANT_MAX_UPLOAD_MB"):
+            values["max_upload_mb"] = float(env["ASSISTANT_MAX_UPLOAD_MB"])
         if env.get("ASSISTANT_LLM_TIMEOUT"):
             values["llm_timeout"] = float(env["ASSISTANT_LLM_TIMEOUT"])
         limits = {"max_file_mb": ("MAX_FILE_MB", float), "max_chunks": ("MAX_CHUNKS", int),

@@ -11,13 +11,13 @@
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
 from fastapi import FastAPI, Request
-from fastapi.dependencies.models import Dependant
 from fastapi.openapi.utils import get_openapi
-from fastapi.routing import APIRoute
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -114,60 +114,92 @@ def rate_limit(limiter: RateLimiter, bucket: str, what: str) -> Callable[[Reques
     return check
 
 
+ADMIN_SCHEME = "admin"  # the name require_admin's HTTPBearer declares; operations that use it are admin ones
+OPENAI_ERROR = {"type": "object", "required": ["error"], "properties": {"error": {
+    "type": "object", "required": ["message", "type"], "properties": {
+        "message": {"type": "string"}, "type": {"type": "string"}, "code": {"type": "integer"}}}}}
+
+
+def _template(path: str) -> re.Pattern[str]:
+    # Path parameters may hold slashes ({doc_id:path} is declared as {doc_id}).
+    return re.compile("^" + re.sub(r"\\\{[^}]+\\\}", ".+", re.escape(path)) + "$")
+
+
 def allowed_methods(app: FastAPI, path: str) -> str:
-    """The ``Allow`` header for ``path``: the methods of every route that matches it."""
-    methods = {m for r in app.routes if isinstance(r, APIRoute) and r.path_regex.match(path) for m in r.methods or ()}
+    """The ``Allow`` header for ``path``: every method the schema declares for a template that matches it."""
+    methods = {m.upper() for template, operations in app.openapi().get("paths", {}).items()
+               if _template(template).match(path) for m in operations}
     return ", ".join(sorted(methods | ({"HEAD"} if "GET" in methods else set())))
 
 
-def _uses(dependant: Dependant, call: Callable[..., Any]) -> bool:
-    return any(d.call is call or _uses(d, call) for d in dependant.dependencies)
+def _error(description: str, path: str) -> dict[str, Any]:
+    """An error response; the OpenAI API (/v1) also answers in OpenAI's own error format."""
+    if not path.startswith("/v1/"):
+        return {**ERROR, "description": description}
+    schema = {"oneOf": [{"$ref": "#/components/schemas/Error"}, OPENAI_ERROR]}
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
 
 
-def document(app: FastAPI, *, reader_token: bool, admin_token: bool, body_limit: bool,
-             guarded: Callable[[str], bool], admin_check: Callable[..., Any]) -> None:
+def document(app: FastAPI, *, reader_token: bool, admin_token: bool, guarded: Callable[[str], bool],
+             limited: Callable[[str], bool] | None) -> None:
     """Replace ``app.openapi`` with one that also declares errors, security and limits (see module doc).
 
-    ``guarded(path)``: the reader token guards this path (and the body limit applies to it);
-    ``admin_check``: the dependency that admin operations use (they answer 403 while no admin token is set).
+    ``guarded(path)``: the reader token guards this path; ``limited(path)``: the body limit applies to it
+    (None: no body limit). Admin operations are those whose security names ``ADMIN_SCHEME``; they answer
+    403 while no admin token is set.
     """
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema:
             return app.openapi_schema
-        admin = {(r.path_format, m.lower()) for r in app.routes if isinstance(r, APIRoute)
-                 and _uses(r.dependant, admin_check) for m in r.methods or ()}
         schema = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
         components = schema.setdefault("components", {})
         components.setdefault("schemas", {})["Error"] = ERROR_SCHEMA
-        for name in ("HTTPValidationError", "ValidationError"):
-            components["schemas"].pop(name, None)
-        secured = False
+        schemes = components.setdefault("securitySchemes", {})
         for path, operations in schema.get("paths", {}).items():
-            for method, operation in operations.items():
-                responses = operation.setdefault("responses", {})
-                if "422" in responses:  # our handler answers {"error", "status"}, not FastAPI's "detail"
-                    responses["422"] = {**ERROR, "description": "The request is not valid"}
-                if "requestBody" in operation:
-                    responses["400"] = {**ERROR, "description": "The request body is not JSON in UTF-8"}
-                    if body_limit and guarded(path):
-                        responses["413"] = {**ERROR, "description": "The request body is too large"}
-                if (path, method) in admin and admin_token:
-                    operation["security"] = [{"bearer": []}]
-                    responses["401"] = {**ERROR, "description": "The admin token is missing or wrong"}
-                    secured = True
-                elif (path, method) in admin:
-                    responses["403"] = {**ERROR, "description": "Admin actions are off: ASSISTANT_ADMIN_TOKEN is unset"}
-                elif reader_token and guarded(path):
-                    operation["security"] = [{"bearer": []}]
-                    responses["401"] = {**ERROR, "description": "The access token is missing or wrong"}
-                    secured = True
-        if secured:
-            components["securitySchemes"] = {"bearer": {
-                "type": "http", "scheme": "bearer",
-                "description": "ASSISTANT_API_TOKEN for the reader API; ASSISTANT_ADMIN_TOKEN for admin actions "
-                               "(it is accepted by the reader API too)"}}
+            for operation in operations.values():
+                _complete(path, operation, reader_token=reader_token, admin_token=admin_token, guarded=guarded,
+                          limited=limited)
+        used = {name for ops in schema.get("paths", {}).values() for op in ops.values()
+                for requirement in op.get("security", []) for name in requirement}
+        if "reader" in used:
+            schemes["reader"] = {"type": "http", "scheme": "bearer", "description":
+                                 "ASSISTANT_API_TOKEN (the admin token is accepted too)"}
+        for name in set(schemes) - used:
+            del schemes[name]
+        if not schemes:
+            del components["securitySchemes"]
+        if not any("HTTPValidationError" in json.dumps(ops) for ops in schema.get("paths", {}).values()):
+            for name in ("HTTPValidationError", "ValidationError"):
+                components["schemas"].pop(name, None)
         app.openapi_schema = schema
         return schema
 
     app.openapi = openapi  # type: ignore[method-assign]
+
+
+def _complete(path: str, operation: dict[str, Any], *, reader_token: bool, admin_token: bool,
+              guarded: Callable[[str], bool], limited: Callable[[str], bool] | None) -> None:
+    """Declare what the guards and handlers of this server answer for one operation."""
+    responses = operation.setdefault("responses", {})
+    default_422 = "HTTPValidationError" in json.dumps(responses.get("422", {}))
+    if default_422:  # our handler answers {"error", "status"}, not FastAPI's "detail"
+        responses["422"] = _error("The request is not valid", path)
+    if "requestBody" in operation:
+        responses.setdefault("400", _error("The request body cannot be read (not JSON in UTF-8?)", path))
+        if limited is not None and limited(path):
+            responses.setdefault("413", _error("The request body is too large", path))
+    if "{" in path:
+        responses.setdefault("404", _error("Not found", path))
+    for code, response in responses.items():  # an error declared without a body has ours
+        if code[0] in "45" and "content" not in response:
+            response.update(_error(response.get("description") or "Error", path))
+    admin = any(ADMIN_SCHEME in requirement for requirement in operation.get("security", []))
+    if admin and admin_token:
+        responses.setdefault("401", _error("The admin token is missing or wrong", path))
+    elif admin:
+        del operation["security"]  # off for everyone until ASSISTANT_ADMIN_TOKEN is set
+        responses.setdefault("403", _error("Admin actions are off: ASSISTANT_ADMIN_TOKEN is unset", path))
+    elif reader_token and guarded(path):
+        operation["security"] = [{"reader": []}, {ADMIN_SCHEME: []}] if admin_token else [{"reader": []}]
+        responses.setdefault("401", _error("The access token is missing or wrong", path))

@@ -13,13 +13,15 @@ from assistant.embedding import Embedder, make_embedder
 from assistant.errors import AssistantError, InvalidQuestion, NotFound
 from assistant.followup import resolve
 from assistant.language import detect_language
-from assistant.records import Answer, Filters, Passage, Turn
+from assistant.records import Answer, Comparison, Filters, Passage, Turn
 from assistant.regions import REGIONS, canonical_region, mentioned_regions, strip_regions
 from assistant.relevance import Relevance, Thresholds
 from assistant.retrieval import Fusion, Retriever, is_comparative
 from assistant.snapshot import Snapshot, current_generation, load_snapshot
 
 PASSAGES_RETURNED = 12
+MAX_TOPICS = 10
+MAX_TOPIC_CHARS = 200
 KNOWN_REGIONS = {r.name for r in REGIONS}
 
 
@@ -189,6 +191,27 @@ class Assistant:
                 raise InvalidQuestion(f"Unknown region '{name}'. Use one of: {', '.join(sorted(KNOWN_REGIONS))}.")
             regions.append(canonical)
         return replace(filters, regions=tuple(regions))
+
+    # -- practice map ------------------------------------------------------------------------------------
+    def compare(self, topics: Sequence[str], regions: Sequence[str] = (), documents: Sequence[str] = ()
+                ) -> Comparison:
+        """The practice map: one cell per topic x region (regions default to every region in the index).
+
+        Raises ``InvalidQuestion`` for no topics, more than ``MAX_TOPICS``, empty or overlong topics and
+        unknown regions.
+        """
+        from assistant.practice_map import map_topic
+
+        cleaned = [" ".join(t.split()) for t in topics]
+        if not cleaned or len(cleaned) > MAX_TOPICS:
+            raise InvalidQuestion(f"Give 1 to {MAX_TOPICS} topics, e.g. [\"Omaolo\", \"kotisairaala\"]; got {len(cleaned)}.")
+        if any(not t or len(t) > MAX_TOPIC_CHARS for t in cleaned):
+            raise InvalidQuestion(f"Each topic must be 1 to {MAX_TOPIC_CHARS} characters of text; remove empty topics.")
+        loaded = self.load()
+        wanted = self._canonical(Filters(regions=tuple(regions))).regions or loaded.retriever.regions
+        cells = [cell for topic in dict.fromkeys(cleaned)
+                 for cell in map_topic(loaded.retriever, topic, wanted, Filters(documents=tuple(documents)))]
+        return Comparison(tuple(dict.fromkeys(cleaned)), tuple(wanted), tuple(cells))
 
     # -- documents -------------------------------------------------------------------------------------
     def health(self) -> dict[str, Any]:

@@ -124,15 +124,17 @@ def test_schema_declares_limits_errors_and_security(small_index, fake_embedder):
     ask = schema["components"]["schemas"]["AskIn"]["properties"]["question"]
     assert ask["maxLength"] == 2000 and ask["minLength"] == 1
     assert schema["components"]["schemas"]["FeedbackIn"]["properties"]["rating"]["enum"] == ["up", "down"]
-    assert schema["components"]["securitySchemes"]["bearer"] == {**schema["components"]["securitySchemes"]["bearer"],
-                                                                 "type": "http", "scheme": "bearer"}
+    schemes = schema["components"]["securitySchemes"]
+    assert {name: (s["type"], s["scheme"]) for name, s in schemes.items()} == {
+        "reader": ("http", "bearer"), "admin": ("http", "bearer")}
     post_ask = schema["paths"]["/api/ask"]["post"]
-    assert {"401", "413", "422", "429"} <= set(post_ask["responses"]) and post_ask["security"] == [{"bearer": []}]
+    assert {"401", "413", "422", "429"} <= set(post_ask["responses"])
+    assert post_ask["security"] == [{"reader": []}, {"admin": []}]  # either token opens the reader API
     assert "Retry-After" in post_ask["responses"]["429"]["headers"]
     assert post_ask["responses"]["422"]["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/Error"}
     assert "404" in schema["paths"]["/api/documents/{doc_id}"]["get"]["responses"]
     read = schema["paths"]["/api/feedback"]["get"]
-    assert "401" in read["responses"] and read["security"] == [{"bearer": []}]
+    assert "401" in read["responses"] and read["security"] == [{"admin": []}]
     assert "security" not in schema["paths"]["/api/health"]["get"]
     with _client(small_index, fake_embedder) as c:  # no tokens: an open reader API, feedback reading off
         schema = c.get("/openapi.json").json()
