@@ -18,6 +18,7 @@ import time
 import urllib.error
 import urllib.request
 from dataclasses import replace
+from pathlib import Path
 
 from assistant.benchmark import _free_port
 from assistant.config import Settings
@@ -64,7 +65,10 @@ def main() -> None:
 
     from assistant.api import create_app
 
-    settings = Settings.from_env()
+    import tempfile
+
+    # Feedback and audit files of this throwaway server go to a temporary folder, not ./data.
+    settings = replace(Settings.from_env(), data_dir=Path(tempfile.mkdtemp(prefix="bench-question-")))
     if "rate_limit" in Settings.__dataclass_fields__:
         settings = replace(settings, rate_limit=0)  # measure the work, not the limiter
     assistant = Assistant(settings)
