@@ -61,11 +61,11 @@ def main() -> None:
     p.add_argument("--seed", type=int, default=11)
     args = p.parse_args()
 
+    import tempfile
+
     import uvicorn
 
     from assistant.api import create_app
-
-    import tempfile
 
     # Feedback and audit files of this throwaway server go to a temporary folder, not ./data.
     settings = replace(Settings.from_env(), data_dir=Path(tempfile.mkdtemp(prefix="bench-question-")))
