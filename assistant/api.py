@@ -154,8 +154,9 @@ def create_app(settings: Settings, assistant: Assistant | None = None) -> FastAP
     app = FastAPI(title="sote-assistant", version="0.1.0", lifespan=lifespan)
     app.state.settings = settings
     limiter = RateLimiter(settings.rate_limit)
-    questions = Depends(http_guards.rate_limit(limiter, "questions", "questions"))
-    feedback_posts = Depends(http_guards.rate_limit(limiter, "feedback", "feedback posts"))
+    loopback = settings.rate_limit_loopback
+    questions = Depends(http_guards.rate_limit(limiter, "questions", "questions", limit_loopback=loopback))
+    feedback_posts = Depends(http_guards.rate_limit(limiter, "feedback", "feedback posts", limit_loopback=loopback))
     # Added before the security middleware, so it runs inside it: a token is checked before the body is read.
     app.add_middleware(http_guards.BodyLimit, limit=settings.max_body_kb * 1024, applies=_limited)
     http_guards.document(app, reader_token=bool(settings.api_token), admin_token=bool(settings.admin_token),

@@ -35,6 +35,9 @@ class Settings:
     max_chunks: int = 3000  # chunks per document: ~6 min of embedding on 2 cores at ~8 chunks/s
     max_body_kb: int = 1024  # request body of the reader API (/api/ask, /api/feedback, ...)
     rate_limit: int = 30  # questions per minute per client address; 0 switches the limit off
+    # Clients on this machine (127.0.0.0/8, ::1) are people's own tools, tests and evaluations: not limited
+    # unless asked. Behind a local reverse proxy, uvicorn's proxy headers give the real client address.
+    rate_limit_loopback: bool = False
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
@@ -69,6 +72,8 @@ class Settings:
         for name, (key, kind) in limits.items():
             if env.get(f"ASSISTANT_{key}"):
                 values[name] = _number(f"ASSISTANT_{key}", env[f"ASSISTANT_{key}"], kind)
+        if env.get("ASSISTANT_RATE_LIMIT_LOOPBACK"):
+            values["rate_limit_loopback"] = env["ASSISTANT_RATE_LIMIT_LOOPBACK"].lower() not in {"0", "false", "no"}
         if env.get("ASSISTANT_MASK_CONTACTS"):
             values["mask_contacts"] = env["ASSISTANT_MASK_CONTACTS"].lower() not in {"0", "false", "no"}
         values.update({k: v for k, v in overrides.items() if v is not None})

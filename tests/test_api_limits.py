@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import replace
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 
@@ -94,6 +95,17 @@ def test_questions_over_the_rate_limit_get_429_with_retry_after(small_index, fak
         assert "ASSISTANT_RATE_LIMIT" in r.json()["error"]
         assert c.post("/api/feedback", json=FEEDBACK).status_code == 201  # feedback has its own allowance
         assert c.get("/api/health").status_code == 200  # reading is not limited
+
+
+def test_clients_on_this_machine_are_not_limited_unless_asked(small_index, fake_embedder):
+    from tests.live import serve
+
+    for limit_loopback, expected in ((False, {200}), (True, {200, 429})):
+        settings = replace(small_index, rate_limit=2, rate_limit_loopback=limit_loopback)
+        with serve(create_app(settings, Assistant(settings, fake_embedder, FAKE_THRESHOLDS))) as url:
+            codes = {httpx.post(url + "/api/ask", json={"question": "Omaolo"}).status_code for _ in range(4)}
+        assert codes == expected
+    assert Settings.from_env({"ASSISTANT_RATE_LIMIT_LOOPBACK": "1"}).rate_limit_loopback
 
 
 def test_rate_limit_zero_switches_it_off(small_index, fake_embedder):
