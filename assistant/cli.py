@@ -1,4 +1,4 @@
-"""Command line: ``assistant index | serve | ask | eval | bench | feedback``."""
+"""Command line: ``assistant index | serve | mcp | ask | compare | eval | bench | feedback``."""
 
 from __future__ import annotations
 
@@ -27,6 +27,11 @@ def cmd_index(args: argparse.Namespace) -> int:
     print(f"Indexing {settings.corpus_dir}/ into {settings.index_dir}/ with {settings.embedder} ...", file=sys.stderr)
     report = build_index(settings, rebuild=args.rebuild, quiet=args.quiet)
     print(report.summary())
+    if getattr(args, "watch", False):
+        from assistant.watch import watch_corpus
+
+        print(f"Watching {settings.corpus_dir}/ for changes (Ctrl-C stops) ...", file=sys.stderr)
+        watch_corpus(settings)
     return 0
 
 
@@ -47,10 +52,17 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_mcp(args: argparse.Namespace) -> int:
+    from assistant.mcp_server import run_stdio
+
+    run_stdio(_settings(args))
+    return 0
+
+
 def cmd_ask(args: argparse.Namespace) -> int:
-    from assistant.api import answer_json
     from assistant.records import Filters
     from assistant.service import Assistant
+    from assistant.wire import answer_json
 
     assistant = Assistant(_settings(args))
     answer = assistant.ask(args.question, filters=Filters(regions=tuple(args.region or ()),
@@ -81,13 +93,33 @@ def _where(chunk: Any, language: str = "fi") -> str:
     return f"{chunk.region} — {chunk.title}, {place} ({chunk.doc_id})"
 
 
+def cmd_compare(args: argparse.Namespace) -> int:
+    from assistant.export import to_csv, to_text, to_xlsx
+    from assistant.service import Assistant
+    from assistant.wire import comparison_json
+
+    result = Assistant(_settings(args)).compare(args.topics, regions=args.region or ())
+    if args.json:
+        print(json.dumps(comparison_json(result), ensure_ascii=False, indent=2))
+    elif args.csv or args.xlsx:
+        data, target = (to_csv(result, args.lang), args.csv) if args.csv else (to_xlsx(result, args.lang), args.xlsx)
+        if str(target) == "-":
+            sys.stdout.buffer.write(data)
+        else:
+            Path(target).write_bytes(data)
+            print(f"Wrote {len(result.regions)} regions x {len(result.topics)} topics to {target}.", file=sys.stderr)
+    else:
+        print(to_text(result, args.lang))
+    return 0
+
+
 def cmd_eval(args: argparse.Namespace) -> int:
     from assistant.eval_backends import Http, InProcess
     from assistant.eval_report import default_paths, format_report, run
 
     settings = _settings(args)
     if args.url:
-        backend: Any = Http(args.url)
+        backend: Any = Http(args.url, settings.api_token)
     else:
         from assistant.service import Assistant
 
@@ -109,9 +141,12 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
-    from assistant.benchmark import run_benchmark
+    from assistant.benchmark import run_benchmark, run_compare_benchmark
 
-    print(json.dumps(run_benchmark(_settings(args), Path(args.questions), args.repeat, args.build), indent=2))
+    result = run_benchmark(_settings(args), Path(args.questions), args.repeat, args.build)
+    if args.compare:
+        result["compare"] = run_compare_benchmark(_settings(args), args.repeat)
+    print(json.dumps(result, indent=2))
     return 0
 
 
@@ -144,6 +179,7 @@ def parser() -> argparse.ArgumentParser:
     paths(sp)
     sp.add_argument("--rebuild", action="store_true", help="ignore the existing index and build from scratch")
     sp.add_argument("--quiet", action="store_true", help="no progress bars")
+    sp.add_argument("--watch", action="store_true", help="then keep watching the corpus and re-index on changes")
     sp.set_defaults(func=cmd_index)
 
     sp = sub.add_parser("serve", help="serve the chat page and the HTTP API (indexes first if needed)")
@@ -153,6 +189,10 @@ def parser() -> argparse.ArgumentParser:
     sp.add_argument("--no-index", action="store_true", help="do not build a missing index; answer 503 instead")
     sp.set_defaults(func=cmd_serve)
 
+    sp = sub.add_parser("mcp", help="serve the MCP tools (search, ask, get_document) over stdio")
+    paths(sp)
+    sp.set_defaults(func=cmd_mcp)
+
     sp = sub.add_parser("ask", help="ask one question and print the answer with its sources")
     paths(sp)
     sp.add_argument("question")
@@ -161,6 +201,17 @@ def parser() -> argparse.ArgumentParser:
     sp.add_argument("--json", action="store_true", help="print the API's JSON")
     sp.set_defaults(func=cmd_ask)
 
+    sp = sub.add_parser("compare", help="practice map: which regions use, pilot or plan each topic, with evidence")
+    paths(sp)
+    sp.add_argument("topics", nargs="+", help="1 to 10 topics, e.g. Omaolo kotisairaala")
+    sp.add_argument("--region", action="append", help="only this region (repeatable); default: all")
+    sp.add_argument("--lang", choices=("fi", "sv", "en"), default="fi", help="labels and column names")
+    out = sp.add_mutually_exclusive_group()
+    out.add_argument("--csv", metavar="FILE", help="write CSV (UTF-8 with BOM; - for stdout)")
+    out.add_argument("--xlsx", metavar="FILE", help="write an Excel workbook")
+    out.add_argument("--json", action="store_true", help="print the API's JSON")
+    sp.set_defaults(func=cmd_compare)
+
     sp = sub.add_parser("eval", help="retrieval, answer and compare quality on JSONL sets, per calibration/validation half")
     paths(sp)
     sp.add_argument("paths", nargs="*", metavar="PATH",
@@ -168,7 +219,8 @@ def parser() -> argparse.ArgumentParser:
     sp.add_argument("--split", choices=("calibration", "validation", "all"), default="all",
                     help="which half to evaluate (default: each half, reported separately)")
     sp.add_argument("--url", help="evaluate a running server through POST /api/ask and /api/compare, "
-                                  "e.g. http://127.0.0.1:8000 (as the hidden sets are judged)")
+                                  "e.g. http://127.0.0.1:8000 (as the hidden sets are judged); sends "
+                                  "ASSISTANT_API_TOKEN as a bearer token when set")
     sp.add_argument("--json", action="store_true", help="per-question rows and summaries as JSON")
     sp.set_defaults(func=cmd_eval)
 
@@ -177,6 +229,7 @@ def parser() -> argparse.ArgumentParser:
     sp.add_argument("questions", help="JSONL file with a 'question' field per line")
     sp.add_argument("--repeat", type=int, default=3)
     sp.add_argument("--build", action="store_true", help="also time a full index build from an empty cache")
+    sp.add_argument("--compare", action="store_true", help="also time POST /api/compare, 10 topics x all regions")
     sp.set_defaults(func=cmd_bench)
 
     sp = sub.add_parser("feedback", help="list the feedback people left in the chat")

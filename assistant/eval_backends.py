@@ -96,14 +96,15 @@ class InProcess:
 class Http:
     """Asks a running server through ``POST /api/ask`` and ``POST /api/compare``, as the hidden sets are judged."""
 
-    def __init__(self, url: str, timeout: float = 60.0) -> None:
+    def __init__(self, url: str, token: str = "", timeout: float = 60.0) -> None:
         self.url = url.rstrip("/")
         self.name = f"http {self.url}"
         self.timeout = timeout
+        self.headers = {"Content-Type": "application/json"} | ({"Authorization": f"Bearer {token}"} if token else {})
 
     def _post(self, path: str, payload: dict[str, Any]) -> dict[str, Any]:
         request = urllib.request.Request(f"{self.url}{path}", data=json.dumps(payload).encode("utf-8"),
-                                         headers={"Content-Type": "application/json"}, method="POST")
+                                         headers=self.headers, method="POST")
         with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310 - loopback URL from the CLI
             return dict(json.loads(response.read().decode("utf-8")))
 

@@ -1,7 +1,8 @@
 """`assistant eval`: runs every set, per split, through one backend and formats the report.
 
 A set's type comes from its rows (``evaluation.set_type``); rows without ``split`` (e.g. ``dev.jsonl``)
-form one group called ``all``. ``--split all`` reports each half separately, never pooled, so a number
+form one group called ``all`` that counts as validation data (shown with ``--split validation``, never
+with ``--split calibration``). ``--split all`` reports each half separately, never pooled, so a number
 tuned on the calibration half is never shown mixed with the validation half.
 """
 
@@ -33,7 +34,7 @@ def _groups(items: Sequence[Any], split_of: Any, split: str) -> dict[str, list[A
     groups: dict[str, list[Any]] = {}
     for item in items:
         name = split_of(item)
-        if split == "all" or name == split or name == "all":
+        if split == "all" or name == split or (name == "all" and split == "validation"):
             groups.setdefault(name, []).append(item)
     return dict(sorted(groups.items()))
 

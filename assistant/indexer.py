@@ -19,7 +19,9 @@ from assistant.config import Settings
 from assistant.embed_cache import EmbeddingCache
 from assistant.embedding import Embedder, make_embedder
 from assistant.errors import AssistantError, UnreadableDocument
-from assistant.ingest.sources import corpus_files, doc_id_for, file_hash, load_document, read_metadata
+from assistant.ingest.corpus import scan_corpus
+from assistant.ingest.limits import Limits, check_chunks
+from assistant.ingest.sources import file_hash, load_document
 from assistant.lexical import lexicon, preload, tokenize
 from assistant.snapshot import (
     CACHE,
@@ -27,16 +29,18 @@ from assistant.snapshot import (
     FORMAT,
     VECTORS,
     Snapshot,
+    current_generation,
     load_snapshot,
     new_generation,
     publish,
+    read_manifest,
     remove_stale,
     write_manifest,
 )
 from assistant.store import VectorStore
 
 # Bump when cleaning or chunking changes, so every document is re-processed once.
-PIPELINE_VERSION = 6
+PIPELINE_VERSION = 7
 TOKENIZER = "voikko-compounds"
 
 
@@ -48,6 +52,7 @@ class IndexReport:
     unchanged: list[str] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)
     without_metadata: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # id clashes, sources.toml problems
     chunks: int = 0
     embedded: int = 0
     seconds: float = 0.0
@@ -63,6 +68,7 @@ class IndexReport:
         if self.skipped:
             lines.append("Fix or remove the skipped files and run `assistant index` again; everything else is indexed "
                          "(a skipped file that was indexed before keeps its previous version).")
+        lines += [f"  note: {note}" for note in self.notes]
         if self.without_metadata:
             lines.append("Without metadata in sources.toml (region guessed from the text): "
                          + ", ".join(self.without_metadata))
@@ -109,9 +115,12 @@ def build_index(settings: Settings, embedder: Embedder | None = None, rebuild: b
         raise UnreadableDocument(str(corpus), "the corpus folder does not exist; pass --corpus DIR")
     embedder = embedder or make_embedder(settings.embedder)
     report = IndexReport()
-    metadata = read_metadata(corpus)
     previous = _previous(settings, embedder.name, rebuild)
     old_docs = previous.manifest["documents"] if previous else {}
+    limits = Limits.of(settings)
+    scan = scan_corpus(corpus, limits, owners=_owners(settings.index_dir))
+    metadata = scan.metadata.tables
+    report.notes += scan.notes
     if previous:
         preload(previous.lexicon)  # words seen before are not analysed again
     old_chunks: dict[str, list[StoredChunk]] = {}
@@ -122,8 +131,11 @@ def build_index(settings: Settings, embedder: Embedder | None = None, rebuild: b
     kept_chunks: dict[str, list[StoredChunk]] = {}
     entries: dict[str, dict[str, Any]] = {}
     todo: list[tuple[Path, str, str, str]] = []
-    for path in corpus_files(corpus):
-        doc_id = doc_id_for(path, corpus)
+    for skip in scan.skipped:
+        report.skipped.append((skip.name, skip.reason))
+        if skip.doc_id:
+            _keep_old(skip.doc_id, previous, old_docs, old_chunks, keep, kept_chunks, entries)
+    for path, doc_id in scan.files:
         if doc_id not in metadata:
             report.without_metadata.append(path.name)
         try:
@@ -143,21 +155,22 @@ def build_index(settings: Settings, embedder: Embedder | None = None, rebuild: b
     bar = _progress(len(todo), "Loading", quiet)
     for path, doc_id, content, fp in todo:
         try:
-            doc = load_document(path, corpus, metadata, content, settings.mask_contacts)
+            doc = load_document(path, corpus, metadata, content, settings.mask_contacts, doc_id=doc_id, limits=limits)
+            chunks = split(doc, settings.chunk_size, settings.chunk_overlap)
+            check_chunks(path.name, len(chunks), limits)
         except UnreadableDocument as exc:
             report.skipped.append((path.name, exc.reason))
             _keep_old(doc_id, previous, old_docs, old_chunks, keep, kept_chunks, entries)
             bar.update(1)
             continue
-        chunks = split(doc, settings.chunk_size, settings.chunk_overlap)
-        stored = [StoredChunk(c, tuple(tokenize(c.lexical_text, TOKENIZER))) for c in chunks]
+        stored = [StoredChunk(c, tuple(tokenize(c.lexical_text, TOKENIZER, max_analysed=None))) for c in chunks]
         (report.changed if doc_id in old_docs else report.added).append(doc_id)
         fresh.append((StoredDocument(doc_id, doc.file_name, content, doc.info, doc.clean.text, doc.page_starts),
                       stored, fp))
         bar.update(1)
     bar.close()
 
-    present = {doc_id_for(p, corpus) for p in corpus_files(corpus)}
+    present = scan.present
     report.removed = sorted(d for d in old_docs if d not in present)
     if previous and not fresh and not report.removed:
         report.chunks = sum(len(v) for v in kept_chunks.values())
@@ -213,6 +226,16 @@ def build_index(settings: Settings, embedder: Embedder | None = None, rebuild: b
     report.chunks = len(all_chunks)
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _owners(index_dir: Path) -> dict[str, str]:
+    """Document id -> file name in the live index, also for ``--rebuild``, so that ids never move."""
+    live = current_generation(index_dir)
+    try:
+        documents = read_manifest(live)["documents"] if live else {}
+        return {doc_id: str(entry.get("file", "")) for doc_id, entry in documents.items()}
+    except (OSError, ValueError, KeyError, AttributeError):
+        return {}
 
 
 def _keep_old(doc_id: str, previous: Snapshot | None, old_docs: dict[str, Any],

@@ -8,7 +8,7 @@ back to the Snowball stem for words Voikko does not know (names, abbreviations, 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from functools import lru_cache
 
 import numpy as np
@@ -36,6 +36,17 @@ def snowball_stem(word: str) -> str:
 # word -> lemmas, filled as words are analysed and preloaded from the index's lexicon, so that a
 # running server almost never calls the (pure-Python, ~3.5 ms per word) analyser.
 _LEMMAS: dict[tuple[str, bool], tuple[str, ...]] = {}
+_PRELOADED: set[str] = set()  # the index's words: known, so they never count against a text's budget
+# Work one text may cause: at most this many distinct words outside the index's lexicon are analysed
+# (the longest dev-set question has 10; a 2,000-character question of random words has ~220: 0.6 s of
+# analysis, and as many candidate terms to match against every sentence); later ones are left out.
+# The indexer passes ``max_analysed=None``.
+MAX_ANALYSED_WORDS = 16
+# ... and at most this many distinct tokens (candidate terms, each matched against every sentence later):
+# no chunk of the bundled corpus has more than 91, a question needs far fewer.
+MAX_TERMS = 96
+# Words analysed while serving are remembered up to this many, so hostile questions cannot grow memory.
+MAX_LEARNED_WORDS = 100_000
 
 
 def lexicon() -> dict[str, list[str]]:
@@ -46,12 +57,15 @@ def lexicon() -> dict[str, list[str]]:
 def preload(entries: dict[str, list[str]]) -> None:
     for word, lemmas in entries.items():
         _LEMMAS.setdefault((word, True), tuple(lemmas))
+    _PRELOADED.update(entries)
 
 
-def _voikko(word: str, compounds: bool) -> tuple[str, ...]:
+def _voikko(word: str, compounds: bool, remember: bool = True) -> tuple[str, ...]:
     cached = _LEMMAS.get((word, compounds))
     if cached is None:
-        cached = _LEMMAS[(word, compounds)] = _analyse(word, compounds)
+        cached = _analyse(word, compounds)
+        if remember:
+            _LEMMAS[(word, compounds)] = cached
     return cached
 
 
@@ -72,20 +86,42 @@ def words(text: str) -> list[str]:
     return [w.lower() for w in _WORD.findall(text)]
 
 
-def tokenize(text: str, method: str = "voikko-compounds") -> list[str]:
+def _parts(text: str) -> Iterator[str]:
+    """Words of ``text`` (hyphenated compounds followed by their parts), without stopwords."""
+    for word in words(text):
+        for part in [word] + (word.split("-") if "-" in word else []):
+            if part not in STOPWORDS and len(part) >= 2:
+                yield part
+
+
+def tokenize(text: str, method: str = "voikko-compounds", *, max_analysed: int | None = MAX_ANALYSED_WORDS
+             ) -> list[str]:
     """Normalised tokens of ``text``; hyphenated compounds also yield their parts.
+
+    Bounded by default: with a Voikko method only the first ``max_analysed`` distinct words that are not
+    in the index's lexicon are analysed (later unknown words are left out), and tokens stop at the first
+    word that would bring more than ``MAX_TERMS`` distinct ones. The same text gives the same tokens on
+    every call. ``max_analysed=None`` lifts both bounds: the indexer's setting.
 
     >>> tokenize("Kotihoidon asiakkaat", "voikko")
     ['kotihoito', 'asiakas']
     """
+    bounded = max_analysed is not None
+    remember = not bounded or len(_LEMMAS) < len(_PRELOADED) + MAX_LEARNED_WORDS
     tokens: list[str] = []
-    for word in words(text):
-        parts = [word] + (word.split("-") if "-" in word else [])
-        for part in parts:
-            if part in STOPWORDS or len(part) < 2:
-                continue
-            tokens.extend(_voikko(part, method == "voikko-compounds"))
-    return [t for t in tokens if t not in STOPWORDS]
+    distinct: set[str] = set()
+    unknown: dict[str, int] = {}  # distinct words outside the lexicon -> order of first appearance
+    for part in _parts(text):
+        if max_analysed is not None and part not in _PRELOADED \
+                and unknown.setdefault(part, len(unknown)) >= max_analysed:
+            continue
+        new = [t for t in _voikko(part, method == "voikko-compounds", remember) if t not in STOPWORDS]
+        if bounded:
+            distinct.update(new)
+            if len(distinct) > MAX_TERMS:
+                break
+        tokens.extend(new)
+    return tokens
 
 
 class Bm25Index:

@@ -89,3 +89,14 @@ def test_sets_are_what_the_spec_builds(name):
     built = {"questions.jsonl": build.build_questions, "region_cells.jsonl": build.build_cells,
              "compare_cells.jsonl": build.build_compare}[name]()
     assert built == _rows(name)
+
+
+def test_halves_keep_topics_together_and_every_status_in_each():
+    compare = _rows("compare_cells.jsonl")
+    half_of = {}
+    for r in compare:
+        assert half_of.setdefault(r["topic"], r["split"]) == r["split"], r["topic"]
+    statuses = {h: {r["status"] for r in compare if r["split"] == h} for h in ("calibration", "validation")}
+    assert statuses["calibration"] == statuses["validation"] == {"in_use", "pilot", "planned", "mentioned", "not_found"}
+    for r in _rows("region_cells.jsonl"):
+        assert half_of.get(r["topic"], r["split"]) == r["split"], r["topic"]

@@ -221,3 +221,12 @@ def test_in_process_compare_gives_one_view_per_topic_and_region(small_index, fak
     cells = InProcess(Assistant(small_index, fake_embedder, FAKE_THRESHOLDS)).compare(["yöpartio", "Omaolo"])
     assert {(c.topic, c.region) for c in cells} == {(t, r) for t in ("yöpartio", "Omaolo") for r in ("Lappi", "Keski-Pohjanmaa")}
     assert all((c.evidence is None) == (c.status == "not_found") for c in cells)
+
+
+def test_calibration_split_never_shows_unsplit_validation_data():
+    from assistant.eval_report import _groups
+
+    rows = [{"split": "calibration"}, {"split": "validation"}, {}]
+    names = {s: set(_groups(rows, lambda r: r.get("split", "all"), s)) for s in ("calibration", "validation", "all")}
+    assert names == {"calibration": {"calibration"}, "validation": {"validation", "all"},
+                     "all": {"calibration", "validation", "all"}}

@@ -1,6 +1,7 @@
 """Builds tests/data/questions.jsonl, region_cells.jsonl and compare_cells.jsonl from the specs in
 ``sets_spec.py``: every evidence quote is looked up in the corpus file (it must occur verbatim on one
-line) so line numbers are exact, and splits are drawn at random (seed 20250107) within each kind.
+line) so line numbers are exact, and splits are drawn at random (seed 20250107) within each kind (questions),
+over topics (region cells, compare cells: a topic's cells stay in one half).
 
 Run: ``python tests/data/build_sets.py`` from the repository root. Fails loudly on a quote that is not
 in the corpus.
@@ -11,6 +12,7 @@ from __future__ import annotations
 import json
 import random
 import sys
+from collections import Counter
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -94,11 +96,14 @@ def build_cells() -> list[dict]:
         rows.append({"topic": spec["topic"], "present": [REGIONS[k] for k in present],
                      "absent": [REGIONS[k] for k in ORDER if k not in present],
                      "phrasings": spec["phrasings"], "evidence": ev})
-    rng = random.Random(SEED)
-    order = list(range(len(rows)))
-    rng.shuffle(order)
-    for rank, i in enumerate(order):
-        rows[i]["split"] = "calibration" if rank < (len(rows) + 1) // 2 else "validation"
+    # A topic sits in the same half as its compare cells (one presence rule serves both); the rest alternate
+    # so the halves stay balanced.
+    of_topic = {str(r["topic"]): str(r["split"]) for r in build_compare()}
+    for row in rows:
+        row["split"] = of_topic.get(row["topic"], "")
+    for row in (r for r in rows if not r["split"]):
+        counts = Counter(r["split"] for r in rows)
+        row["split"] = "calibration" if counts["calibration"] <= counts["validation"] else "validation"
     return rows
 
 
@@ -114,11 +119,17 @@ def build_compare() -> list[dict]:
                     raise SystemExit(f"{topic}/{key}: status {status} needs a quote")
                 row.update(locate(key, *rest))
             rows.append(row)
-    # split by topic, so a topic's cells never straddle the halves
-    topics = sorted({r["topic"] for r in rows})
-    rng = random.Random(SEED)
-    rng.shuffle(topics)
-    cal = set(topics[: (len(topics) + 1) // 2])
+    # Split by topic, so a topic's cells never straddle the halves; the first seeded draw in which every
+    # status occurs in both halves wins (with 6 pilot cells in 4 topics, a plain draw can leave a half without).
+    topics = sorted({str(r["topic"]) for r in rows})
+    for attempt in range(1000):
+        rng = random.Random(SEED + attempt)
+        order = topics[:]
+        rng.shuffle(order)
+        cal = set(order[: (len(order) + 1) // 2])
+        halves = [{r["status"] for r in rows if (r["topic"] in cal) == first} for first in (True, False)]
+        if halves[0] == halves[1] == {r["status"] for r in rows}:
+            break
     for row in rows:
         row["split"] = "calibration" if row["topic"] in cal else "validation"
     return rows
