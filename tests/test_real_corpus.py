@@ -22,7 +22,7 @@ MAX_ANSWERABLE_ABSTAINED = 0.2
 MIN_UNANSWERABLE_ABSTAINED = 0.5
 DATA = DEV_SET.parent
 # The question sets of issue 7/8, per half (calibration, validation).
-SET_FLOORS = {"cited_f1": 0.85, "unanswerable_abstained": 0.75, "figure": 0.7, "evidence_sentence": 0.65,
+SET_FLOORS = {"cited_f1": 0.85, "unanswerable_abstained": 0.75, "figure": 0.7, "evidence_sentence": 0.6,
               "region_cells": 0.85, "presence": 0.95, "status": 0.7}
 MAX_SET_ANSWERABLE_ABSTAINED = {"calibration": 0.06, "validation": 0.2}
 
