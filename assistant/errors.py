@@ -50,3 +50,9 @@ class Unauthorized(AssistantError):
 
 class Forbidden(AssistantError):
     status = 403
+
+
+class IndexBusy(AssistantError):
+    """Another process holds the index folder's write lock."""
+
+    status = 409

@@ -8,7 +8,7 @@ back to the Snowball stem for words Voikko does not know (names, abbreviations, 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 
 import numpy as np
@@ -33,8 +33,10 @@ def _snowball() -> Callable[[str], str]:
 _LEMMAS: dict[tuple[str, bool], tuple[str, ...]] = {}
 
 
-def lexicon() -> dict[str, list[str]]:
-    """Every word analysed so far (compound-splitting variant) with its lemmas."""
+def lexicon(only: Iterable[str] | None = None) -> dict[str, list[str]]:
+    """Every word analysed so far (compound-splitting variant) with its lemmas; only ``only``'s if given."""
+    if only is not None:
+        return {w: list(_LEMMAS[(w, True)]) for w in only if (w, True) in _LEMMAS}
     return {word: list(lemmas) for (word, compounds), lemmas in _LEMMAS.items() if compounds}
 
 
