@@ -10,7 +10,7 @@ from typing import Any
 
 from assistant.config import Settings
 from assistant.errors import AssistantError
-from assistant.snapshot import current_generation
+from assistant.snapshot import current_generation, tidy
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -25,7 +25,7 @@ def cmd_index(args: argparse.Namespace) -> int:
 
     settings = _settings(args)
     print(f"Indexing {settings.corpus_dir}/ into {settings.index_dir}/ with {settings.embedder} ...", file=sys.stderr)
-    report = build_index(settings, rebuild=args.rebuild, quiet=args.quiet)
+    report = build_index(settings, rebuild=args.rebuild, quiet=args.quiet, wait=None if args.wait else 0.0)
     print(report.summary())
     return 0
 
@@ -36,6 +36,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from assistant.api import create_app
 
     settings = _settings(args)
+    for name in tidy(settings.index_dir):
+        print(f"Removed {settings.index_dir / name}, left by an interrupted index run.", file=sys.stderr)
     if current_generation(settings.index_dir) is None and not args.no_index:
         from assistant.indexer import build_index
 
@@ -131,6 +133,7 @@ def parser() -> argparse.ArgumentParser:
     paths(sp)
     sp.add_argument("--rebuild", action="store_true", help="ignore the existing index and build from scratch")
     sp.add_argument("--quiet", action="store_true", help="no progress bars")
+    sp.add_argument("--wait", action="store_true", help="if another index run is in progress, wait for it to finish")
     sp.set_defaults(func=cmd_index)
 
     sp = sub.add_parser("serve", help="serve the chat page and the HTTP API (indexes first if needed)")

@@ -121,9 +121,9 @@ def build_index(settings: Settings, embedder: Embedder | None = None, rebuild: b
     started = time.perf_counter()
     if not settings.corpus_dir.is_dir():
         raise UnreadableDocument(str(settings.corpus_dir), "the corpus folder does not exist; pass --corpus DIR")
-    embedder = embedder or make_embedder(settings.embedder)
     report = IndexReport()
     with index_lock(settings.index_dir, wait):
+        embedder = embedder or make_embedder(settings.embedder)
         report.cleaned = remove_stale(settings.index_dir, keep=None)
         plan = plan_build(settings, embedder.name, rebuild)
         report.unchanged, report.removed = plan.unchanged, plan.removed
