@@ -22,6 +22,20 @@ TOP_PER_TERM = 32  # highest-impact postings kept per term to seed θ
 _FILES = ("indptr", "rows", "impacts", "maxima", "top", "fwd_indptr", "fwd_terms")
 
 
+def best_first(scores: np.ndarray, rows: np.ndarray, k: int) -> np.ndarray:
+    """Positions of the ``k`` highest ``scores``, best first, ties to the lower row (as a stable sort).
+
+    >>> best_first(np.array([0.5, 0.9, 0.5, 0.1]), np.array([7, 3, 2, 9]), 2).tolist()
+    [1, 2]
+    """
+    if k < len(scores):
+        kth = np.partition(scores, len(scores) - k)[len(scores) - k]
+        within = np.flatnonzero(scores >= kth)  # all ties at the boundary, then the lowest rows among them
+    else:
+        within = np.arange(len(scores))
+    return within[np.lexsort((rows[within], -scores[within]))][:k]
+
+
 class SparseBm25:
     """Term -> (rows, impacts) posting lists over the catalog's rows, plus row -> terms for statistics."""
 
@@ -132,9 +146,7 @@ class SparseBm25:
         if not len(candidates):
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
         scores = self._exact(weights, candidates)
-        keep = min(k, len(candidates))
-        top = np.argpartition(-scores, keep - 1)[:keep] if keep < len(candidates) else np.arange(len(candidates))
-        order = top[np.lexsort((candidates[top], -scores[top]))]
+        order = best_first(scores, candidates, k)
         order = order[scores[order] > 0]
         return candidates[order].astype(np.int64), scores[order]
 

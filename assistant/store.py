@@ -21,11 +21,10 @@ from typing import Any
 import numpy as np
 
 from assistant.errors import MissingDependency
+from assistant.sparse import best_first
 
 # Below this many vectors exact search is cheap (a few ms) and stays the default.
 FLAT_MAX = 50_000
-# An admitted set this small is scanned exactly: cheaper than an approximate probe, and exact.
-EXACT_SCAN_MAX = 20_000
 
 
 def _faiss() -> Any:
@@ -101,6 +100,7 @@ class AnnConfig:
     ef_construction: int = 80
     ef_search: int = 128
     shortlist: int = 200  # candidates re-ranked exactly (at least 4 k)
+    exact_scan_max: int = 20_000  # a filter admitting at most this many rows is scanned exactly
 
     def resolve(self, n: int) -> str:
         if self.kind != "auto":
@@ -200,7 +200,7 @@ class DenseIndex:
         k = min(k, admitted)
         if k <= 0:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
-        if mask is not None and admitted <= EXACT_SCAN_MAX:
+        if mask is not None and admitted <= self.config.exact_scan_max:
             return self._exact_rows(q, k, np.flatnonzero(mask))
         if self._ann is None or exact or k * 4 > admitted:
             return self._exact_all(q, k, mask)
@@ -212,8 +212,7 @@ class DenseIndex:
     def _exact_rows(self, q: np.ndarray, k: int, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         rows = np.unique(rows)  # sorted: the gather reads the mapped file front to back
         scores = self._rows[rows] @ q
-        top = np.argpartition(-scores, k - 1)[:k] if k < len(rows) else np.arange(len(rows))
-        order = top[np.lexsort((rows[top], -scores[top]))]
+        order = best_first(scores, rows, k)
         return rows[order], scores[order].astype(np.float32)
 
     def _exact_all(self, q: np.ndarray, k: int, mask: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
