@@ -125,7 +125,7 @@ def write_generation(folder: Path, documents: Sequence[StoredDocument], chunks: 
         raise RuntimeError(f"vector count {vectors.size} != chunk count {len(ids)}; run with --rebuild")
     ordered = vectors.ordered(ids)
     ordered.save(folder / VECTORS)
-    kind = build_ann(ordered.vectors(ids), folder / ANN, ann) if ids else "flat"
+    kind = build_ann(ordered.matrix(), folder / ANN, ann) if ids else "flat"
     SparseBm25.from_tokens([sc.tokens for sc in chunks]).save(folder / BM25)
     write_catalog(folder / CATALOG, documents, chunks, lexicon)
     write_manifest(folder, {**manifest, "format": FORMAT, "ann": kind})

@@ -54,8 +54,12 @@ class SparseBm25:
         impacts = np.asarray(scores["data"], dtype=np.float32)
         num_rows = int(scores["num_docs"])  # type: ignore[call-overload]
         terms = np.repeat(np.arange(len(indptr) - 1, dtype=np.int32), np.diff(indptr))
-        order = np.lexsort((rows, terms))  # rows ascending inside each posting list
-        rows, impacts = rows[order], impacts[order]
+        ascending = np.diff(rows) > 0
+        starts = indptr[1:-1]
+        ascending[starts[(starts > 0) & (starts < len(rows))] - 1] = True  # each posting list starts afresh
+        if not ascending.all():  # rows ascending inside each posting list (bm25s already does so)
+            order = np.lexsort((rows, terms))
+            rows, impacts = rows[order], impacts[order]
         maxima = np.zeros(len(indptr) - 1, dtype=np.float32)
         top = np.full((len(indptr) - 1, TOP_PER_TERM), -1, dtype=np.int32)
         for t in range(len(indptr) - 1):
@@ -69,7 +73,7 @@ class SparseBm25:
         np.cumsum(np.bincount(rows, minlength=num_rows), out=fwd_indptr[1:])
         names = sorted(vocab, key=vocab.__getitem__)
         return cls(names, {"indptr": indptr, "rows": rows, "impacts": impacts, "maxima": maxima, "top": top,
-                           "fwd_indptr": fwd_indptr, "fwd_terms": terms[order][by_row]}, num_rows)
+                           "fwd_indptr": fwd_indptr, "fwd_terms": terms[by_row]}, num_rows)
 
     @classmethod
     def from_tokens(cls, tokenised: Sequence[Sequence[str]]) -> SparseBm25:
@@ -117,6 +121,13 @@ class SparseBm25:
         for term, w in weights.items():
             total += w * self._lookup(term, rows)
         return total
+
+    def score_rows(self, term_ids: Sequence[int], rows: np.ndarray) -> np.ndarray:
+        """Exact BM25 scores of ``rows`` only (e.g. for candidates the dense leg found)."""
+        weights: dict[int, int] = {}
+        for t in term_ids:
+            weights[t] = weights.get(t, 0) + 1
+        return self._exact(weights, np.asarray(rows, dtype=np.int64))
 
     def top_k(self, term_ids: Sequence[int], k: int, mask: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
         """(rows, scores) of the ``k`` best-scoring rows with a positive score, best first (ties: lower row

@@ -75,10 +75,20 @@ class VectorStore:
         return ids[0][keep], scores[0][keep]
 
     def ordered(self, ids: Sequence[int]) -> VectorStore:
-        """A copy whose rows follow ``ids`` (the catalog order), so row numbers mean the same everywhere."""
+        """This store with rows in the order of ``ids`` (the catalog order), so that row numbers mean the
+        same in the vectors, the catalog and the BM25 postings; itself if already so ordered."""
+        if np.array_equal(_faiss().vector_to_array(self._index.id_map), np.asarray(ids, dtype=np.int64)):
+            return self
         out = VectorStore(self.dim)
         out.add(ids, self.vectors(ids))
         return out
+
+    def matrix(self) -> np.ndarray:
+        """All vectors in row order, as a view of the index's own memory (no copy)."""
+        inner = _faiss().downcast_index(self._index.index)
+        if not self.size:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return _faiss().rev_swig_ptr(inner.get_xb(), self.size * self.dim).reshape(self.size, self.dim)
 
     def save(self, path: Path) -> None:
         _faiss().write_index(self._index, str(path))
@@ -175,7 +185,11 @@ class DenseIndex:
         return np.asarray(rows[self.ids[rows] == ids], dtype=np.int64)
 
     def vectors(self, ids: Sequence[int]) -> np.ndarray:
-        return np.array(self._rows[self.rows_of(ids)], dtype=np.float32)
+        return self.rows(self.rows_of(ids))
+
+    def rows(self, rows: np.ndarray) -> np.ndarray:
+        """The float32 vectors at ``rows`` (copied out of the mapping)."""
+        return np.array(self._rows[np.asarray(rows, dtype=np.int64)], dtype=np.float32)
 
     def search(self, query: np.ndarray, k: int, allowed_ids: Sequence[int] | np.ndarray | None = None,
                exact: bool = False) -> tuple[np.ndarray, np.ndarray]:
