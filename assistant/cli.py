@@ -98,9 +98,24 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
-    from assistant.benchmark import run_benchmark
+    questions = Path(args.questions or "tests/data/dev.jsonl")
+    if not questions.is_file():
+        raise AssistantError(f"No question file {questions}. Pass a JSONL file with a 'question' field per line.")
+    if args.synthetic:
+        from assistant.scale_bench import run_synthetic
 
-    print(json.dumps(run_benchmark(_settings(args), Path(args.questions), args.repeat, args.build), indent=2))
+        texts = [json.loads(line)["question"] for line in questions.read_text("utf-8").splitlines() if line.strip()]
+        settings = _settings(args)
+        if current_generation(settings.index_dir) is None:
+            raise AssistantError(f"--synthetic reuses the real index's sentences and vectors: run `assistant index` "
+                                 f"first (no index in {settings.index_dir}/).")
+        result = run_synthetic(settings.index_dir, args.synthetic, texts, ann=args.ann, repeat=args.repeat,
+                               limit_mb=args.limit_mb, skip_serve=args.no_serve)
+    else:
+        from assistant.benchmark import run_benchmark
+
+        result = run_benchmark(_settings(args), questions, args.repeat, args.build)
+    print(json.dumps(result) if args.json else json.dumps(result, indent=2))
     return 0
 
 
@@ -159,9 +174,17 @@ def parser() -> argparse.ArgumentParser:
 
     sp = sub.add_parser("bench", help="latency and throughput benchmark of /api/ask over HTTP")
     paths(sp)
-    sp.add_argument("questions", help="JSONL file with a 'question' field per line")
+    sp.add_argument("questions", nargs="?", help="JSONL file with a 'question' field per line "
+                    "(default tests/data/dev.jsonl)")
     sp.add_argument("--repeat", type=int, default=3)
     sp.add_argument("--build", action="store_true", help="also time a full index build from an empty cache")
+    sp.add_argument("--synthetic", type=int, metavar="N", help="measure a synthetic index of N chunks over all "
+                    "21 counties, made from the real index's sentences and vectors")
+    sp.add_argument("--ann", default="auto", choices=["auto", "flat", "ivf", "hnsw"],
+                    help="approximate index for --synthetic (auto: exact below 50 000 chunks, else IVF)")
+    sp.add_argument("--limit-mb", type=float, default=10_000, help="abort a --synthetic child above this RSS")
+    sp.add_argument("--no-serve", action="store_true", help="--synthetic: skip today's /api/ask server")
+    sp.add_argument("--json", action="store_true", help="print one JSON object on one line")
     sp.set_defaults(func=cmd_bench)
 
     sp = sub.add_parser("feedback", help="list the feedback people left in the chat")

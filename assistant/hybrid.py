@@ -87,18 +87,30 @@ class HybridSearch:
 
     def by_region(self, query: np.ndarray, tokens: Sequence[str], regions: Sequence[str], k: int,
                   filters: Filters = NO_FILTERS, lexical_weight: float = 2.0) -> dict[str, list[Hit]]:
-        """The ``k`` best hits of each region. One global search over-fetches; only regions it left short
-        get their own (filtered, so exact in membership) search."""
-        catalog = self.snapshot.catalog
-        pool = self.search(query, tokens, max(self.depth, k * len(regions)), filters, lexical_weight)
-        groups: dict[str, list[Hit]] = {r: [] for r in regions}
-        for hit in pool:
-            region = catalog.regions[int(catalog.region_codes[hit.row])]
-            if region in groups and len(groups[region]) < k:
-                groups[region].append(hit)
-        for region, found in groups.items():
-            if len(found) < k:
-                groups[region] = self.search(query, tokens, k, filters, lexical_weight, mask=catalog.region_rows(region))
+        """The ``k`` best hits of each region, fused per region. The sparse leg scores the query terms'
+        postings once and splits them by region; the dense leg over-fetches once and searches again,
+        filtered to the region, only for regions the over-fetch left short."""
+        catalog, vectors, sparse = self.snapshot.catalog, self.snapshot.vectors, self._sparse
+        mask = self.mask(filters)
+        depth = max(self.depth, k)
+        term_ids = sparse.ids(tokens)
+        codes = catalog.region_codes
+        pool_rows, pool_scores = vectors.search_rows(query, max(depth, 4 * k * len(regions)), mask)
+        lexical = sparse.top_k_by_group(term_ids, depth, codes, mask) if lexical_weight else {}
+        groups: dict[str, list[Hit]] = {}
+        for region in regions:
+            code = catalog.regions.index(region) if region in catalog.regions else -1
+            mine = codes[pool_rows] == code
+            dense_rows, dense_scores = pool_rows[mine][:depth], pool_scores[mine][:depth]
+            if len(dense_rows) < k and code >= 0:
+                region_mask = catalog.region_rows(region) if mask is None else mask & catalog.region_rows(region)
+                dense_rows, dense_scores = vectors.search_rows(query, depth, region_mask)
+            lex_rows, lex_scores = lexical.get(code, (np.zeros(0, np.int64), np.zeros(0, np.float32)))
+            fused = rrf_lists([dense_rows, lex_rows], [1.0, lexical_weight], self.rrf_k)
+            best = sorted(fused, key=lambda r: (-fused[r], r))[:k]
+            groups[region] = self._hits(best, fused, query, term_ids,
+                                        dict(zip(dense_rows.tolist(), dense_scores.tolist(), strict=True)),
+                                        dict(zip(lex_rows.tolist(), lex_scores.tolist(), strict=True)))
         return groups
 
     def passages(self, hits: Sequence[Hit]) -> list[Passage]:

@@ -161,6 +161,33 @@ class SparseBm25:
         order = order[scores[order] > 0]
         return candidates[order].astype(np.int64), scores[order]
 
+    def top_k_by_group(self, term_ids: Sequence[int], k: int, groups: np.ndarray,
+                       mask: np.ndarray | None = None) -> dict[int, tuple[np.ndarray, np.ndarray]]:
+        """Per group code (``groups``: an int code per row, e.g. the region), the ``k`` best rows with a
+        positive score, from one pass over the query terms' posting lists (for the per-region fan-out)."""
+        weights: dict[int, int] = {}
+        for t in term_ids:
+            weights[t] = weights.get(t, 0) + 1
+        if not weights or k <= 0:
+            return {}
+        rows = [self._postings(t)[0] for t in weights]
+        impacts = [w * np.asarray(self._postings(t)[1], dtype=np.float64) for t, w in weights.items()]
+        total = np.bincount(np.concatenate(rows), weights=np.concatenate(impacts), minlength=self.num_rows)
+        candidates = np.flatnonzero(total > 0)
+        if mask is not None:
+            candidates = candidates[mask[candidates]]
+        scores = total[candidates].astype(np.float32)
+        codes = groups[candidates]
+        order = np.lexsort((candidates, -scores, codes))
+        codes, candidates, scores = codes[order], candidates[order], scores[order]
+        out: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+        starts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]]) if len(codes) else np.zeros(0, dtype=np.int64)
+        for start in starts.tolist():
+            end = start + int(np.searchsorted(codes[start:], codes[start], side="right"))
+            out[int(codes[start])] = (candidates[start:min(end, start + k)].astype(np.int64),
+                                      scores[start:min(end, start + k)])
+        return out
+
     # -- statistics for relevance --------------------------------------------------------------------
     def df(self, term: str) -> int:
         """In how many rows ``term`` occurs (0 if never)."""
