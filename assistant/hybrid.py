@@ -86,23 +86,24 @@ class HybridSearch:
                           dict(zip(lex_rows.tolist(), lex_scores.tolist(), strict=True)))
 
     def by_region(self, query: np.ndarray, tokens: Sequence[str], regions: Sequence[str], k: int,
-                  filters: Filters = NO_FILTERS, lexical_weight: float = 2.0) -> dict[str, list[Hit]]:
-        """The ``k`` best hits of each region, fused per region. The sparse leg scores the query terms'
-        postings once and splits them by region; the dense leg over-fetches once and searches again,
-        filtered to the region, only for regions the over-fetch left short."""
+                  filters: Filters = NO_FILTERS, lexical_weight: float = 2.0, depth: int = 20) -> dict[str, list[Hit]]:
+        """The ``k`` best hits of each region, each equal to ``HybridSearch(snapshot, depth).search`` filtered
+        to that region. The sparse leg scores the query terms' postings once and splits them by region; the
+        dense leg over-fetches once (a prefix of the global ranking holds a prefix of each region's) and
+        searches again, filtered to the region, only for regions whose prefix is shorter than ``depth``."""
         catalog, vectors, sparse = self.snapshot.catalog, self.snapshot.vectors, self._sparse
         mask = self.mask(filters)
-        depth = max(self.depth, k)
+        depth = max(depth, k)
         term_ids = sparse.ids(tokens)
         codes = catalog.region_codes
-        pool_rows, pool_scores = vectors.search_rows(query, max(depth, 4 * k * len(regions)), mask)
+        pool_rows, pool_scores = vectors.search_rows(query, 4 * depth * len(regions), mask)
         lexical = sparse.top_k_by_group(term_ids, depth, codes, mask) if lexical_weight else {}
         groups: dict[str, list[Hit]] = {}
         for region in regions:
             code = catalog.regions.index(region) if region in catalog.regions else -1
             mine = codes[pool_rows] == code
             dense_rows, dense_scores = pool_rows[mine][:depth], pool_scores[mine][:depth]
-            if len(dense_rows) < k and code >= 0:
+            if len(dense_rows) < depth and code >= 0:
                 region_mask = catalog.region_rows(region) if mask is None else mask & catalog.region_rows(region)
                 dense_rows, dense_scores = vectors.search_rows(query, depth, region_mask)
             lex_rows, lex_scores = lexical.get(code, (np.zeros(0, np.int64), np.zeros(0, np.float32)))

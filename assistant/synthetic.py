@@ -4,7 +4,7 @@ made from a real index's sentences and embeddings, so nothing needs embedding.
 Each synthetic chunk takes one real chunk's sentences in a shuffled order plus one sentence of another
 real chunk; its vector mixes the two real vectors (0.85 / 0.15) with a little Gaussian noise and is
 re-normalised. Chunks are grouped into documents (~400 chunks each) that are assigned round-robin to
-the 21 counties and to the years 2019-2025. The texts are real Finnish sentences, so BM25, relevance
+the 21 counties (and Helsinki) and to the years 2019-2025. The texts are real Finnish sentences, so BM25, relevance
 and the extractive composer do their normal work on them.
 """
 
@@ -62,10 +62,10 @@ def build_synthetic(source: Snapshot, n: int, index_dir: Path, seed: int = 0,
     n_docs = max(len(REGIONS), -(-n // CHUNKS_PER_DOCUMENT))
     sizes = np.full(n_docs, n // n_docs)
     sizes[: n % n_docs] += 1
-    names = sorted((f"synthetic/{_slug(REGIONS[j % len(REGIONS)].name)}-{YEARS[(j // len(REGIONS)) % len(YEARS)]}"
-                    f"-{j:05d}", j) for j in range(n_docs))
+    names = sorted((f"synthetic/{_slug(REGIONS[j % len(REGIONS)].name)}-{YEARS[j % len(YEARS)]}-{j:05d}", j)
+                   for j in range(n_docs))
     for doc_id, j in names:
-        region, year = REGIONS[j % len(REGIONS)].name, YEARS[(j // len(REGIONS)) % len(YEARS)]
+        region, year = REGIONS[j % len(REGIONS)].name, YEARS[j % len(YEARS)]
         title = f"{region}: synteettinen raportti {year} ({j})"
         size = int(sizes[j])
         first, second = rng.integers(0, len(real), size), rng.integers(0, len(real), size)
