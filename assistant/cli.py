@@ -25,7 +25,21 @@ def cmd_index(args: argparse.Namespace) -> int:
 
     settings = _settings(args)
     print(f"Indexing {settings.corpus_dir}/ into {settings.index_dir}/ with {settings.embedder} ...", file=sys.stderr)
-    report = build_index(settings, rebuild=args.rebuild, quiet=args.quiet, wait=None if args.wait else 0.0)
+    runner = None
+    if args.ray is not None:
+        from assistant.ray_build import RayRunner
+
+        where = f"the Ray cluster at {args.ray}" if args.ray else "a local Ray"
+        print(f"Loading, chunking and embedding on {where} ({args.ray_concurrency} actor(s), batch "
+              f"{args.ray_batch_size}) ...", file=sys.stderr)
+        runner = RayRunner(args.ray or None, batch_size=args.ray_batch_size, concurrency=args.ray_concurrency,
+                           num_gpus=args.ray_gpus)
+    try:
+        report = build_index(settings, rebuild=args.rebuild, quiet=args.quiet, wait=None if args.wait else 0.0,
+                             runner=runner)
+    finally:
+        if runner is not None:
+            runner.close()
     print(report.summary())
     return 0
 
@@ -149,6 +163,12 @@ def parser() -> argparse.ArgumentParser:
     sp.add_argument("--rebuild", action="store_true", help="ignore the existing index and build from scratch")
     sp.add_argument("--quiet", action="store_true", help="no progress bars")
     sp.add_argument("--wait", action="store_true", help="if another index run is in progress, wait for it to finish")
+    sp.add_argument("--ray", nargs="?", const="", metavar="ADDRESS",
+                    help="load, chunk and embed on Ray Data: a local Ray without ADDRESS, else join the cluster "
+                         "at ADDRESS (e.g. ray://head:10001 or auto); needs pip install 'sote-assistant[scale]'")
+    sp.add_argument("--ray-batch-size", type=int, default=32, help="texts per embedding batch on Ray")
+    sp.add_argument("--ray-concurrency", type=int, default=1, help="Ray actors for loading and for embedding")
+    sp.add_argument("--ray-gpus", type=float, default=0.0, help="GPUs per embedding actor (sentence-transformers)")
     sp.set_defaults(func=cmd_index)
 
     sp = sub.add_parser("serve", help="serve the chat page and the HTTP API (indexes first if needed)")
