@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 
 TOP_PER_TERM = 32  # highest-impact postings kept per term to seed θ
+MASK_SCAN_MAX = 100_000  # a filter admitting at most this many rows is scored row by row
 _FILES = ("indptr", "rows", "impacts", "maxima", "top", "fwd_indptr", "fwd_terms")
 
 
@@ -129,7 +130,8 @@ class SparseBm25:
             weights[t] = weights.get(t, 0) + 1
         return self._exact(weights, np.asarray(rows, dtype=np.int64))
 
-    def top_k(self, term_ids: Sequence[int], k: int, mask: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    def top_k(self, term_ids: Sequence[int], k: int, mask: np.ndarray | None = None,
+              scan_max: int = MASK_SCAN_MAX) -> tuple[np.ndarray, np.ndarray]:
         """(rows, scores) of the ``k`` best-scoring rows with a positive score, best first (ties: lower row
         first); only rows ``mask`` admits. Equals sorting ``bm25s`` full scores, without computing them."""
         weights: dict[int, int] = {}
@@ -137,6 +139,13 @@ class SparseBm25:
             weights[t] = weights.get(t, 0) + 1
         if not weights or k <= 0:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+        if mask is not None and mask.sum() <= scan_max:
+            # A narrow filter (a region, a document): look its rows up in the query terms' lists directly.
+            admitted = np.flatnonzero(mask)
+            scores = self._exact(weights, admitted)
+            order = best_first(scores, admitted, k)
+            order = order[scores[order] > 0]
+            return admitted[order].astype(np.int64), scores[order]
         theta = 0.0
         seed = np.unique(np.concatenate([self._a["top"][t] for t in weights]))
         seed = seed[seed >= 0]

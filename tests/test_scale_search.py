@@ -137,8 +137,9 @@ def test_sparse_top_k_equals_full_scoring(query, k):
     assert rows.tolist() == ranking[:k]
     assert np.allclose(top, scores[ranking[:k]], rtol=1e-5)
     mask = np.arange(len(DOCS)) % 3 == 1
-    rows, _ = sparse.top_k(sparse.ids(tokenize(query)), k, mask)
-    assert rows.tolist() == [i for i in ranking if mask[i]][:k]
+    for scan_max in (0, len(DOCS)):  # MaxScore over the posting lists, and the narrow-filter row scan
+        rows, _ = sparse.top_k(sparse.ids(tokenize(query)), k, mask, scan_max=scan_max)
+        assert rows.tolist() == [i for i in ranking if mask[i]][:k]
 
 
 def test_sparse_statistics_replace_per_chunk_sets(tmp_path):
