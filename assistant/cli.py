@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -59,8 +60,24 @@ def cmd_serve(args: argparse.Namespace) -> int:
               "once) ...", file=sys.stderr)
         print(build_index(settings).summary(), file=sys.stderr)
     print(f"Chat: http://{args.host}:{args.port}/", file=sys.stderr)
+    if args.workers > 1:
+        # Each worker is its own process that loads the index itself; the vectors and BM25 postings are
+        # memory-mapped, so their pages are shared between the workers, not copied N times.
+        os.environ.update({"ASSISTANT_INDEX": str(settings.index_dir), "ASSISTANT_CORPUS": str(settings.corpus_dir),
+                           "ASSISTANT_EMBEDDER": settings.embedder})
+        uvicorn.run("assistant.cli:app_from_env", factory=True, workers=args.workers, host=args.host,
+                    port=args.port, log_level="warning")
+        return 0
     uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="warning")
     return 0
+
+
+def app_from_env() -> Any:
+    """App factory for ``serve --workers N`` (or ``uvicorn --factory assistant.cli:app_from_env``):
+    settings from the ``ASSISTANT_*`` environment."""
+    from assistant.api import create_app
+
+    return create_app(Settings.from_env())
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
@@ -176,6 +193,7 @@ def parser() -> argparse.ArgumentParser:
     sp.add_argument("--host", default="127.0.0.1")
     sp.add_argument("--port", type=int, default=8000)
     sp.add_argument("--no-index", action="store_true", help="do not build a missing index; answer 503 instead")
+    sp.add_argument("--workers", type=int, default=1, help="worker processes sharing the memory-mapped index")
     sp.set_defaults(func=cmd_serve)
 
     sp = sub.add_parser("ask", help="ask one question and print the answer with its sources")
