@@ -15,6 +15,7 @@ Without an address Ray starts locally; with one (``ray://host:10001`` or ``auto`
 
 from __future__ import annotations
 
+import logging
 import os
 import pickle
 import tempfile
@@ -88,7 +89,7 @@ class RayRunner:
         self.batch_size, self.concurrency, self.num_gpus = batch_size, concurrency, num_gpus
         self._started = not ray.is_initialized()
         if self._started:
-            kwargs: dict[str, Any] = {"include_dashboard": False, "log_to_driver": False}
+            kwargs: dict[str, Any] = {"include_dashboard": False, "log_to_driver": False, "logging_level": "warning"}
             if address:
                 kwargs["address"] = address
             else:
@@ -100,6 +101,7 @@ class RayRunner:
             ray.init(**kwargs)
         ctx = ray.data.DataContext.get_current()
         ctx.enable_progress_bars = False
+        logging.getLogger("ray.data").setLevel(logging.WARNING)  # the summary says what happened
 
     def close(self) -> None:
         if self._started:
@@ -121,7 +123,7 @@ class RayRunner:
         items = [{"rel": j.path.relative_to(settings.corpus_dir).as_posix(), "data": j.path.read_bytes(),
                   "doc_id": j.doc_id, "hash": j.content_hash, "fingerprint": j.fingerprint} for j in jobs]
         ds = ray.data.from_items(items, override_num_blocks=min(len(items), 4 * self.concurrency))
-        out = ds.map_batches(_Processor, batch_size=1, concurrency=self.concurrency,
+        out = ds.map_batches(_Processor, batch_size=1, compute=ray.data.ActorPoolStrategy(size=self.concurrency),
                              fn_constructor_kwargs={"settings": settings, "metadata": metadata,
                                                     "lexicon": lexicon()})
         by_id = {j.doc_id: j for j in jobs}
@@ -140,7 +142,8 @@ class RayRunner:
             spec = embedder.name  # make_embedder accepts an embedder's name as its spec
             ds = ray.data.from_items([{"key": k, "text": t} for k, t in missing.items()],
                                      override_num_blocks=max(1, min(len(missing) // self.batch_size, 64)))
-            out = ds.map_batches(_Embedder, batch_size=self.batch_size, concurrency=self.concurrency,
+            out = ds.map_batches(_Embedder, batch_size=self.batch_size,
+                                 compute=ray.data.ActorPoolStrategy(size=self.concurrency),
                                  num_gpus=self.num_gpus or None,
                                  fn_constructor_kwargs={"spec": spec, "device": "cuda" if self.num_gpus else "cpu"})
             for batch in out.iter_batches(batch_size=self.batch_size, batch_format="numpy"):
