@@ -65,16 +65,19 @@ def write_catalog(path: Path, documents: Iterable[StoredDocument], chunks: Itera
         db.close()
 
 
-def read_documents(path: Path, with_text: bool = True, only: str | None = None) -> list[StoredDocument]:
-    """Documents (all, or the one ``only`` names); ``with_text=False`` leaves their texts empty."""
-    db = sqlite3.connect(path)
+def read_documents(path: Path | sqlite3.Connection, with_text: bool = True,
+                   only: str | None = None) -> list[StoredDocument]:
+    """Documents (all, or the one ``only`` names); ``with_text=False`` leaves their texts empty.
+    ``path`` may be an open connection (kept open)."""
+    db = path if isinstance(path, sqlite3.Connection) else sqlite3.connect(path)
     text = "text" if with_text else "''"
     where, args = ("WHERE doc_id = ?", (only,)) if only is not None else ("", ())
     try:
         rows = db.execute(f"SELECT doc_id, file_name, content_hash, info, {text}, page_starts FROM documents {where}",
                           args).fetchall()
     finally:
-        db.close()
+        if db is not path:
+            db.close()
     return [StoredDocument(r[0], r[1], r[2], SourceInfo(**json.loads(r[3])), r[4], tuple(json.loads(r[5])))
             for r in rows]
 
@@ -172,6 +175,23 @@ class ChunkCatalog:
                 for r in self._db.execute(f"SELECT ord, {_CHUNK_COLUMNS} FROM chunks WHERE ord IN ({marks})", part):
                     found[r[0]] = _stored(r[1:])
         return [found[r] for r in wanted if r in found]
+
+    def every_chunk(self) -> list[StoredChunk]:
+        """All chunks in catalog order (what ``read_chunks`` returns), through the open connection."""
+        with self._lock:
+            return [_stored(r) for r in self._db.execute(f"SELECT {_CHUNK_COLUMNS} FROM chunks ORDER BY ord")]
+
+    def lexicon(self) -> dict[str, list[str]]:
+        with self._lock:
+            try:
+                return {w: lemmas.split() for w, lemmas in self._db.execute("SELECT word, lemmas FROM lexicon")}
+            except sqlite3.OperationalError:
+                return {}
+
+    def stored_documents(self, with_text: bool = True, only: str | None = None) -> list[StoredDocument]:
+        """Like ``read_documents``, through this catalog's open connection."""
+        with self._lock:
+            return read_documents(self._db, with_text, only)
 
     def close(self) -> None:
         self._db.close()

@@ -35,9 +35,6 @@ from assistant.catalog import (
     ChunkCatalog,
     StoredChunk,
     StoredDocument,
-    read_chunks,
-    read_documents,
-    read_lexicon,
     write_catalog,
 )
 from assistant.errors import EmbedderMismatch, IndexMissing
@@ -69,23 +66,23 @@ class Snapshot:
     @cached_property
     def chunks(self) -> tuple[StoredChunk, ...]:
         """Every chunk in memory, in catalog order (for code that still scans them all)."""
-        return tuple(read_chunks(self.path / CATALOG))
+        return tuple(self.catalog.every_chunk())
 
     @cached_property
     def lexicon(self) -> dict[str, list[str]]:
-        return read_lexicon(self.path / CATALOG)
+        return self.catalog.lexicon()
 
 
 class _Documents(Mapping[str, StoredDocument]):
     """Documents by id, each read from SQLite when asked for (their texts are most of the catalog)."""
 
-    def __init__(self, path: Path) -> None:
-        self._path = path
-        self._ids = tuple(sorted(d.doc_id for d in read_documents(path, with_text=False)))
+    def __init__(self, catalog: ChunkCatalog) -> None:
+        self._catalog = catalog
+        self._ids = tuple(sorted(d.doc_id for d in catalog.stored_documents(with_text=False)))
         self._known = frozenset(self._ids)
 
     def __getitem__(self, doc_id: str) -> StoredDocument:
-        found = read_documents(self._path, only=doc_id)
+        found = self._catalog.stored_documents(only=doc_id)
         if not found:
             raise KeyError(doc_id)
         return found[0]
@@ -197,4 +194,4 @@ def load_snapshot(index_dir: Path, expected_embedder: str | None = None, ann: An
         raise IndexMissing(f"The index in {index_dir}/ is inconsistent (vectors and catalog differ). "
                            "Run `assistant index --rebuild`.")
     sparse = SparseBm25.load(folder / BM25) if (folder / BM25).is_dir() else None
-    return Snapshot(folder, manifest, vectors, _Documents(folder / CATALOG), catalog, sparse)
+    return Snapshot(folder, manifest, vectors, _Documents(catalog), catalog, sparse)

@@ -167,3 +167,16 @@ def test_catalog_reads_chunks_on_demand_and_masks_exactly(small_index):
         assert catalog.mask(filters).tolist() == [filters.admits(sc.chunk) for sc in everything]
     assert set(snap.documents) == {"lappi-raportti", "soite-raportti"}
     assert "Omaolo" in snap.documents["soite-raportti"].text
+
+
+def test_a_loaded_generation_keeps_serving_after_its_folder_is_deleted(small_index):
+    import shutil
+
+    snap = load_snapshot(small_index.index_dir)
+    query = snap.vectors.rows(np.array([1]))[0]
+    shutil.rmtree(snap.path)  # as a later build's clean-up does while this process still serves it
+    assert snap.vectors.search(query, 1)[0][0] == snap.vectors.ids[1]
+    assert snap.catalog.chunks([1])[0].chunk.chunk_id == snap.vectors.ids[1]
+    assert "Omaolo" in snap.documents["soite-raportti"].text
+    assert snap.sparse is not None and len(snap.sparse.top_k(snap.sparse.ids(["omaolo"]), 3)[0]) > 0
+    assert len(snap.chunks) == snap.vectors.size and snap.lexicon
