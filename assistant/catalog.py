@@ -47,18 +47,16 @@ def write_catalog(path: Path, documents: Iterable[StoredDocument], chunks: Itera
     try:
         with db:
             db.executescript(_SCHEMA)
+            # Generators, not lists: a national corpus's texts are written without a second copy in memory.
             db.executemany(
                 "INSERT INTO documents VALUES (?,?,?,?,?,?)",
-                [(d.doc_id, d.file_name, d.content_hash, json.dumps(asdict(d.info), ensure_ascii=False), d.text,
-                  json.dumps(list(d.page_starts))) for d in documents],
+                ((d.doc_id, d.file_name, d.content_hash, json.dumps(asdict(d.info), ensure_ascii=False), d.text,
+                  json.dumps(list(d.page_starts))) for d in documents),
             )
-            rows = []
-            for ordinal, sc in enumerate(chunks):
-                c = sc.chunk
-                lines = c.lines or (None, None)
-                rows.append((c.chunk_id, c.doc_id, ordinal, c.region, c.title, c.heading, c.text, c.start, c.end,
-                             lines[0], lines[1], c.page, c.year, " ".join(sc.tokens)))
-            db.executemany("INSERT INTO chunks VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
+            db.executemany("INSERT INTO chunks VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", (
+                (c.chunk_id, c.doc_id, ordinal, c.region, c.title, c.heading, c.text, c.start, c.end,
+                 *(c.lines or (None, None)), c.page, c.year, " ".join(sc.tokens))
+                for ordinal, sc in enumerate(chunks) for c in (sc.chunk,)))
             db.executemany("INSERT INTO lexicon VALUES (?,?)",
                            [(w, " ".join(lemmas)) for w, lemmas in (lexicon or {}).items()])
     finally:

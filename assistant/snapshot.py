@@ -23,7 +23,7 @@ import os
 import shutil
 import time
 import uuid
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -113,10 +113,11 @@ def new_generation(index_dir: Path) -> Path:
     return path
 
 
-def write_generation(folder: Path, documents: Sequence[StoredDocument], chunks: Sequence[StoredChunk],
+def write_generation(folder: Path, documents: Iterable[StoredDocument], chunks: Sequence[StoredChunk],
                      vectors: VectorStore, manifest: dict[str, Any], lexicon: dict[str, list[str]],
                      ann: AnnConfig | None = None) -> None:
-    """Write every file of a generation; ``vectors`` must hold exactly the ids of ``chunks``."""
+    """Write every file of a generation; ``vectors`` must hold exactly the ids of ``chunks``. ``documents``
+    is iterated once, last (a generator keeps a large corpus's texts out of memory)."""
     ids = [sc.chunk.chunk_id for sc in chunks]
     if vectors.size != len(ids):
         raise RuntimeError(f"vector count {vectors.size} != chunk count {len(ids)}; run with --rebuild")

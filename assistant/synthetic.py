@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -57,7 +58,7 @@ def build_synthetic(source: Snapshot, n: int, index_dir: Path, seed: int = 0,
     texts, tokens, headings = _sentences(source)
     dim = base_vectors.shape[1]
     store = VectorStore(dim)
-    documents: list[StoredDocument] = []
+    documents: list[tuple[StoredDocument, int, int]] = []  # without text; filled in as the catalog is written
     chunks: list[StoredChunk] = []
     n_docs = max(len(REGIONS), -(-n // CHUNKS_PER_DOCUMENT))
     sizes = np.full(n_docs, n // n_docs)
@@ -72,7 +73,7 @@ def build_synthetic(source: Snapshot, n: int, index_dir: Path, seed: int = 0,
         mixed = (1 - MIX) * base_vectors[first] + MIX * base_vectors[second]
         mixed += rng.normal(scale=NOISE / np.sqrt(dim), size=mixed.shape).astype(np.float32)
         mixed /= np.linalg.norm(mixed, axis=1, keepdims=True)
-        pieces, offset, ids = [], 0, []
+        offset, ids, first_chunk = 0, [], len(chunks)
         for b, c in zip(first.tolist(), second.tolist(), strict=True):
             order = rng.permutation(len(texts[b])).tolist()
             extra = int(rng.integers(0, len(texts[c])))
@@ -82,21 +83,20 @@ def build_synthetic(source: Snapshot, n: int, index_dir: Path, seed: int = 0,
             ids.append(cid)
             chunks.append(StoredChunk(Chunk(cid, doc_id, region, title, real[b].chunk.heading, text, offset,
                                             offset + len(text), None, None, year), toks))
-            pieces.append(text)
             offset += len(text) + 2
         store.add(ids, mixed.astype(np.float32))
         info = SourceInfo(region=region, title=title, organisation=f"{region} (synteettinen)", year=year,
                           kind="synteettinen")
-        documents.append(StoredDocument(doc_id, f"{doc_id}.txt", "", info, "\n\n".join(pieces), ()))
+        documents.append((StoredDocument(doc_id, f"{doc_id}.txt", "", info, "", ()), first_chunk, len(chunks)))
     generated = time.perf_counter() - started
     building = new_generation(index_dir)
-    write_generation(building, documents, chunks, store, {
+    texts_of = (replace(d, text="\n\n".join(sc.chunk.text for sc in chunks[lo:hi])) for d, lo, hi in documents)
+    write_generation(building, texts_of, chunks, store, {
         "embedder": source.embedder, "dim": dim, "tokenizer": source.manifest.get("tokenizer"),
         "chunk_size": source.manifest.get("chunk_size"), "chunk_overlap": source.manifest.get("chunk_overlap"),
         "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "synthetic": {"chunks": n, "seed": seed},
         "documents": {d.doc_id: {"file": d.file_name, "fingerprint": "", "region": d.info.region,
-                                 "title": d.info.title, "chunks": int(sizes[j])} for d, (_, j) in zip(documents, names,
-                                                                                                      strict=True)},
+                                 "title": d.info.title, "chunks": hi - lo} for d, lo, hi in documents},
         "skipped": [],
     }, source.lexicon, ann)
     publish(index_dir, building)
