@@ -40,6 +40,7 @@ def cmd_index(args: argparse.Namespace) -> int:
                              runner=runner)
     finally:
         if runner is not None:
+            print(runner.describe(), file=sys.stderr)
             runner.close()
     print(report.summary())
     return 0

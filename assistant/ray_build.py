@@ -19,6 +19,7 @@ import logging
 import os
 import pickle
 import tempfile
+import time
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -87,6 +88,7 @@ class RayRunner:
                  num_gpus: float = 0.0, init_kwargs: dict[str, Any] | None = None) -> None:
         ray = _ray()
         self.batch_size, self.concurrency, self.num_gpus = batch_size, concurrency, num_gpus
+        self.timings: dict[str, float] = {}  # seconds per stage and texts embedded, for the summary
         self._started = not ray.is_initialized()
         if self._started:
             kwargs: dict[str, Any] = {"include_dashboard": False, "log_to_driver": False, "logging_level": "warning"}
@@ -102,6 +104,15 @@ class RayRunner:
         ctx = ray.data.DataContext.get_current()
         ctx.enable_progress_bars = False
         logging.getLogger("ray.data").setLevel(logging.WARNING)  # the summary says what happened
+
+    def describe(self) -> str:
+        t = self.timings
+        if not t:
+            return ""
+        rate = f" ({t['embedded'] / t['embed_s']:.1f}/s)" if t.get("embed_s") and t.get("embedded") else ""
+        return (f"Ray: {t.get('documents', 0):.0f} documents processed in {t.get('process_s', 0)} s, "
+                f"{t.get('embedded', 0):.0f} texts embedded in {t.get('embed_s', 0)} s{rate} "
+                f"with {self.concurrency} actor(s).")
 
     def close(self) -> None:
         if self._started:
@@ -120,6 +131,7 @@ class RayRunner:
         from assistant.lexical import lexicon
 
         ray = _ray()
+        started = time.perf_counter()
         items = [{"rel": j.path.relative_to(settings.corpus_dir).as_posix(), "data": j.path.read_bytes(),
                   "doc_id": j.doc_id, "hash": j.content_hash, "fingerprint": j.fingerprint} for j in jobs]
         ds = ray.data.from_items(items, override_num_blocks=min(len(items), 4 * self.concurrency))
@@ -131,6 +143,7 @@ class RayRunner:
         for row in out.iter_rows():
             done: Processed = pickle.loads(row["payload"])
             results.append(replace(done, job=by_id[done.job.doc_id]))
+        self.timings.update(documents=len(results), process_s=round(time.perf_counter() - started, 1))
         return sorted(results, key=lambda p: p.job.doc_id)
 
     def embed(self, cache: EmbeddingCache, embedder: Embedder, texts: list[str], quiet: bool) -> tuple[np.ndarray, int]:
@@ -138,6 +151,7 @@ class RayRunner:
         keys = [text_key(embedder.name, t) for t in texts]
         cached = cache.get_many(keys)
         missing = {k: t for k, t in zip(keys, texts, strict=True) if k not in cached}
+        started = time.perf_counter()
         if missing:
             spec = embedder.name  # make_embedder accepts an embedder's name as its spec
             ds = ray.data.from_items([{"key": k, "text": t} for k, t in missing.items()],
@@ -152,5 +166,6 @@ class RayRunner:
         def unexpected(_: list[str]) -> np.ndarray:
             raise RuntimeError("a text was not embedded on Ray; run the build again")
 
+        self.timings.update(embedded=len(missing), embed_s=round(time.perf_counter() - started, 1))
         matrix, _ = cache.embed(embedder.name, texts, unexpected)
         return matrix, len(missing)
