@@ -168,7 +168,10 @@ class DenseIndex:
         self._ann: Any = None
         self.kind = "flat"
         if ann_path is not None and ann_path.exists():
-            self._ann = faiss.read_index(str(ann_path))
+            try:  # IVF lists memory-mapped too: shared by worker processes, paged in as probed
+                self._ann = faiss.read_index(str(ann_path), faiss.IO_FLAG_MMAP)
+            except RuntimeError:
+                self._ann = faiss.read_index(str(ann_path))
             self.kind = "hnsw" if "HNSW" in type(self._ann).__name__ else "ivf"
 
     @property
