@@ -158,14 +158,23 @@ class SparseBm25:
         bounds = np.cumsum([weights[t] * float(self._a["maxima"][t]) for t in by_bound])
         # Strictly below θ: a chunk holding only these terms scores less than k chunks already found.
         first = int(np.searchsorted(bounds, theta, side="left")) if theta > 0 else 0
-        essential = by_bound[first:]
-        parts = [self._postings(t)[0] for t in essential]
-        candidates = np.unique(np.concatenate(parts)) if parts else np.zeros(0, dtype=np.int32)
+        essential, optional = by_bound[first:], by_bound[:first]
+        if not essential:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+        # Essential terms' postings summed in one pass (a dense accumulator is cheaper than sorting them).
+        partial = np.bincount(np.concatenate([self._postings(t)[0] for t in essential]),
+                              weights=np.concatenate([weights[t] * np.asarray(self._postings(t)[1], np.float64)
+                                                      for t in essential]), minlength=self.num_rows)
+        candidates = np.flatnonzero(partial > 0)
         if mask is not None:
             candidates = candidates[mask[candidates]]
+        if first:  # a candidate whose partial score plus every optional term's bound stays below θ is out
+            candidates = candidates[partial[candidates] + float(bounds[first - 1]) >= theta]
         if not len(candidates):
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
-        scores = self._exact(weights, candidates)
+        scores = partial[candidates].astype(np.float32)
+        for t in optional:
+            scores += weights[t] * self._lookup(t, candidates)
         order = best_first(scores, candidates, k)
         order = order[scores[order] > 0]
         return candidates[order].astype(np.int64), scores[order]
@@ -185,16 +194,17 @@ class SparseBm25:
         candidates = np.flatnonzero(total > 0)
         if mask is not None:
             candidates = candidates[mask[candidates]]
+        if not len(candidates):
+            return {}
         scores = total[candidates].astype(np.float32)
         codes = groups[candidates]
-        order = np.lexsort((candidates, -scores, codes))
-        codes, candidates, scores = codes[order], candidates[order], scores[order]
+        by_group = np.argsort(codes, kind="stable")  # a radix sort for small integer codes
+        codes, candidates, scores = codes[by_group], candidates[by_group], scores[by_group]
+        bounds = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1], True])
         out: dict[int, tuple[np.ndarray, np.ndarray]] = {}
-        starts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]]) if len(codes) else np.zeros(0, dtype=np.int64)
-        for start in starts.tolist():
-            end = start + int(np.searchsorted(codes[start:], codes[start], side="right"))
-            out[int(codes[start])] = (candidates[start:min(end, start + k)].astype(np.int64),
-                                      scores[start:min(end, start + k)])
+        for lo, hi in zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True):
+            best = best_first(scores[lo:hi], candidates[lo:hi], k)
+            out[int(codes[lo])] = (candidates[lo:hi][best].astype(np.int64), scores[lo:hi][best])
         return out
 
     # -- statistics for relevance --------------------------------------------------------------------
