@@ -13,6 +13,7 @@ import pytest
 
 ray = pytest.importorskip("ray", reason="the [scale] extra (ray[data]) is not installed")
 
+from assistant.cli import main  # noqa: E402
 from assistant.config import Settings  # noqa: E402
 from assistant.embed_cache import text_key  # noqa: E402
 from assistant.indexer import build_index  # noqa: E402
@@ -43,15 +44,20 @@ def _same_index(a: Path, b: Path) -> None:
         {d: e["fingerprint"] for d, e in right.manifest["documents"].items()}
 
 
-def test_ray_build_equals_local_build_and_reruns_embed_only_new_text(local_ray, small_corpus, tmp_path):
+def test_ray_build_equals_local_build_and_reruns_embed_only_new_text(local_ray, small_corpus, tmp_path, capsys,
+                                                                      monkeypatch):
     local = Settings(corpus_dir=small_corpus, index_dir=tmp_path / "local", chunk_size=300, chunk_overlap=50)
     on_ray = replace(local, index_dir=tmp_path / "ray")
     build_index(local, quiet=True)
+    monkeypatch.setenv("ASSISTANT_CHUNK_SIZE", "300")
+    monkeypatch.setenv("ASSISTANT_CHUNK_OVERLAP", "50")
+    assert main(["index", "--corpus", str(small_corpus), "--index", str(on_ray.index_dir), "--quiet",
+                 "--ray", "--ray-batch-size", "4"]) == 0
+    out, err = capsys.readouterr()
+    assert "2 added" in out and "Ray: 2 documents processed" in err
+    _same_index(local.index_dir, on_ray.index_dir)
+    assert ray.is_initialized()  # the CLI left the Ray it did not start running
     with RayRunner(batch_size=4, concurrency=1) as runner:
-        report = build_index(on_ray, quiet=True, runner=runner)
-        assert report.published and report.embedded == report.chunks > 0
-        _same_index(local.index_dir, on_ray.index_dir)
-
         lappi = small_corpus / "lappi-raportti.txt"
         lappi.write_text(lappi.read_text("utf-8") + "\n3 Lisäys\n\nPerhekeskus avattiin Kemissä vuonna 2022.\n",
                          "utf-8")
