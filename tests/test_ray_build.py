@@ -44,6 +44,7 @@ def _same_index(a: Path, b: Path) -> None:
         {d: e["fingerprint"] for d, e in right.manifest["documents"].items()}
 
 
+@pytest.mark.slow
 def test_ray_build_equals_local_build_and_reruns_embed_only_new_text(local_ray, small_corpus, tmp_path, capsys,
                                                                       monkeypatch):
     local = Settings(corpus_dir=small_corpus, index_dir=tmp_path / "local", chunk_size=300, chunk_overlap=50)
