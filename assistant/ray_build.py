@@ -155,7 +155,8 @@ class RayRunner:
         if missing:
             spec = embedder.name  # make_embedder accepts an embedder's name as its spec
             ds = ray.data.from_items([{"key": k, "text": t} for k, t in missing.items()],
-                                     override_num_blocks=max(1, min(len(missing) // self.batch_size, 64)))
+                                     override_num_blocks=min(len(missing), max(self.concurrency,
+                                                                               min(len(missing) // self.batch_size, 64))))
             out = ds.map_batches(_Embedder, batch_size=self.batch_size,
                                  compute=ray.data.ActorPoolStrategy(size=self.concurrency),
                                  num_gpus=self.num_gpus or None,
