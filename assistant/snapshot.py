@@ -162,8 +162,11 @@ def tidy(index_dir: Path) -> list[str]:
     """Remove what killed runs left behind, unless a build is running right now (then leave it be)."""
     if not index_dir.is_dir():
         return []
-    with try_index_lock(index_dir) as locked:
-        return remove_stale(index_dir, keep=None) if locked else []
+    try:
+        with try_index_lock(index_dir) as locked:
+            return remove_stale(index_dir, keep=None) if locked else []
+    except OSError:  # a replica serving a read-only mount: nothing to clean, and that is fine
+        return []
 
 
 def write_manifest(folder: Path, manifest: dict[str, Any]) -> None:
