@@ -1,51 +1,41 @@
-"""Compose answers from retrieved passages: the extractive composer (default, no LLM) and citations.
+"""Compose answers: the ``Composer`` protocol, citations, and the extractive composer (the default, no LLM).
 
-Pure logic: takes passages, returns an ``Answer``. Every claim is a sentence quoted from a passage,
-followed by the number of the citation that points at that passage.
+Every claim of an extractive answer is a sentence quoted from a passage, followed by the number of the
+citation that points at that passage. When the documents do not hold what was asked (the topic is absent,
+or a date, figure or name was asked and no sentence about the topic has one) the answer abstains and says
+what the documents do say, with its citation.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator, Sequence
+from typing import Protocol
 
-from assistant.glossary import bridge
-from assistant.records import Answer, Citation, Passage
-from assistant.sentences import Sentence, idf_table, overlap_score, split_sentences, stems
+from assistant.evidence import Found
+from assistant.phrases import NOT_TOLD, phrase
+from assistant.question import Query
+from assistant.ranking import Candidate, Ranked, Weights, enumerates, near_topic, rank
+from assistant.records import Answer, Chunk, Citation, Passage
+from assistant.relevance import Relevance, Thresholds
+from assistant.retrieval import PASSAGES_RETURNED, Retrieved
+from assistant.sentence_index import IndexedSentence, SentenceIndex
 
-FRAMES = {
-    "fi": {
-        "regions": "Aineistosta löytyi tietoa {n} alueelta:",
-        "not_found": "Aineistosta ei löytynyt vastausta kysymykseen.",
-        "closest": "Lähimmät, mahdollisesti aiheeseen liittyvät kohdat on listattu lähteinä alla.",
-        "no_region": "Aineistossa ei ole asiakirjoja alueelta: {regions}.",
-        "quotes": "",
-    },
-    "sv": {
-        "regions": "Materialet innehåller uppgifter från {n} välfärdsområden:",
-        "not_found": "Materialet innehåller inget svar på frågan.",
-        "closest": "De närmaste, möjligen relaterade avsnitten listas nedan.",
-        "no_region": "Materialet innehåller inga dokument från: {regions}.",
-        "quotes": "(Citaten är ur de finskspråkiga dokumenten.)",
-    },
-    "en": {
-        "regions": "The documents have evidence from {n} regions:",
-        "not_found": "The documents do not answer this question.",
-        "closest": "The closest, possibly related passages are listed below.",
-        "no_region": "The documents include nothing from: {regions}.",
-        "quotes": "(Quotes are from the Finnish source documents.)",
-    },
-}
+SINGLE_PASSAGES = 4  # passages whose sentences compete to answer a single-region question
+FIGURE_PASSAGES = 8  # the same when a date, figure or name is asked (it may sit a little lower)
+EVIDENCE_CANDIDATES = 20  # evidence sentences (in scope, strongest first) that compete as well
+TOP_KEPT = 2  # retrieved passages that stay first in a region-by-region answer's sources (calibrated)
+LIST_ITEMS = 8
+LIST_ITEM_CHARS = 240  # a longer line is prose, not a list item
 
 
-@dataclass(frozen=True)
-class Pick:
-    """A sentence chosen for the answer, from ``passage``."""
+class Composer(Protocol):
+    """Turns a query and what was retrieved for it into an answer."""
 
-    passage: Passage
-    sentence: Sentence
-    score: float
-    overlap: float = 0.0
+    def compose(self, query: Query, retrieved: Retrieved) -> Answer: ...
+
+    def compose_stream(self, query: Query, retrieved: Retrieved) -> Iterator[str | Answer]:
+        """Text pieces as they are written (if the composer writes gradually), then the final ``Answer``."""
+        ...
 
 
 class Citations:
@@ -66,80 +56,231 @@ class Citations:
         return tuple(Citation(i + 1, p) for i, p in enumerate(self._passages))
 
 
-def query_stems(question: str, language: str) -> set[str]:
-    text = question if language == "fi" else f"{question} {bridge(question)}"
-    return stems(text)
+class ExtractiveComposer:
+    """Quotes the sentences that answer, from one loaded index's sentences."""
+
+    def __init__(self, chunks: Sequence[Chunk], sentences: SentenceIndex, relevance: Relevance,
+                 thresholds: Thresholds, weights: Weights | None = None) -> None:
+        self._chunks = {c.chunk_id: c for c in chunks}
+        self.sentences = sentences
+        self.relevance = relevance
+        self.t = thresholds
+        self.weights = weights or Weights()
+
+    def compose_stream(self, query: Query, retrieved: Retrieved) -> Iterator[str | Answer]:
+        yield self.compose(query, retrieved)
+
+    def compose(self, query: Query, retrieved: Retrieved) -> Answer:
+        if query.missing and not query.regions:
+            return self._abstain(query, retrieved, phrase(query.language, "no_region", regions=", ".join(query.missing)))
+        if query.comparative and retrieved.topic:
+            return self._by_region(query, retrieved)
+        return self._single(query, retrieved)
+
+    # -- one answer ------------------------------------------------------------------------------------
+    def _single(self, query: Query, retrieved: Retrieved) -> Answer:
+        if not retrieved.passages:
+            return self._abstain(query, retrieved, phrase(query.language, "not_found"))
+        evidence = [f for found in retrieved.evidence.values() for f in found]
+        if retrieved.topic and not retrieved.present:
+            return self._absent(query, retrieved)
+        if not self._relevant(query, retrieved):
+            return self._abstain(query, retrieved, phrase(query.language, "not_found"))
+        ranked = rank(query.kind, retrieved.topic, self._candidates(retrieved, evidence, FIGURE_PASSAGES if query.asks_figure else SINGLE_PASSAGES), self.weights, (query.lemmas, query.numbers))
+        if query.asks_figure:
+            fitting = [r for r in ranked if r.fits and self._about_topic(query, r, retrieved)]
+            if not fitting:
+                return self._not_told(query, retrieved, ranked)
+            ranked = fitting + [r for r in ranked if r not in fitting]
+        cites = Citations()
+        parts = [f"{r.candidate.sentence.text} [{cites.number(self._passage(r, retrieved))}]"
+                 for r in self._choose(query, ranked)]
+        return self._answer(query, " ".join(parts), cites, retrieved.passages)
+
+    def _candidates(self, retrieved: Retrieved, evidence: Sequence[Found], depth: int = SINGLE_PASSAGES
+                    ) -> list[Candidate]:
+        order = {p.chunk.chunk_id: i for i, p in enumerate(retrieved.passages)}
+        sids: dict[int, int] = {}
+        for p in retrieved.passages[:depth]:
+            for sid in self.sentences.of_chunk(p.chunk.chunk_id):
+                sids.setdefault(sid, order[p.chunk.chunk_id])
+        dense = retrieved.sentence_dense
+        for f in sorted(evidence, key=lambda f: -(f.coverage + _at(dense, f.sentence.id)))[:EVIDENCE_CANDIDATES]:
+            sids.setdefault(f.sentence.id, min(order.get(c, len(order)) for c in f.sentence.chunks))
+        return [self._candidate(sid, rank_, retrieved) for sid, rank_ in sids.items()]
+
+    def _candidate(self, sid: int, rank_: int, retrieved: Retrieved) -> Candidate:
+        s = self.sentences[sid]
+        before = self._before(s)
+        context = retrieved.topic.coverage(before.full, before.tokens, before.sequence) if before and retrieved.topic else 0.0
+        return Candidate(s, rank_, _at(retrieved.sentence_dense, sid), context)
+
+    def _after(self, s: IndexedSentence) -> IndexedSentence | None:
+        """The quotable sentence after ``s`` in the same passage, if any."""
+        after = self.sentences[s.id + 1] if s.id + 1 < len(self.sentences) else None
+        ok = after and after.doc_id == s.doc_id and set(after.chunks) & set(s.chunks) and after.quotable
+        return after if ok else None
+
+    def _before(self, s: IndexedSentence) -> IndexedSentence | None:
+        """The sentence before ``s`` in the same passage, if any."""
+        before = self.sentences[s.id - 1] if s.id > 0 else None
+        return before if before and before.doc_id == s.doc_id and set(before.chunks) & set(s.chunks) else None
+
+    def _about_topic(self, query: Query, r: Ranked, retrieved: Retrieved) -> bool:
+        """A figure answers only if it stands near the topic in a sentence about it (or after one)."""
+        topic = retrieved.topic
+        s = r.candidate.sentence
+        if not topic:
+            return True
+        if not near_topic(query.kind, s.text, topic):
+            return False
+        if topic.touches(s.full, s.tokens, s.sequence) >= self.t.about:
+            return True
+        before = self._before(s)
+        return bool(before and topic.touches(before.full, before.tokens, before.sequence) >= self.t.about)
+
+    def _choose(self, query: Query, ranked: list[Ranked], limit: int = 2) -> list[Ranked]:
+        """The best sentence, a close second, or for a list question the list the best sentence opens."""
+        top = ranked[0]
+        if query.kind == "list":
+            items = self._list_items(top.candidate.sentence)
+            if len(items) > 1:
+                return [Ranked(Candidate(s, top.candidate.rank), top.score, top.coverage, top.fits) for s in items]
+            if enumerates(top.candidate.sentence.text):
+                return [top]  # the list is in the sentence itself
+        if query.kind == "why":
+            after = self._after(top.candidate.sentence)
+            if after is not None:  # the reason usually follows the statement it explains
+                return [top, Ranked(Candidate(after, top.candidate.rank), top.score, top.coverage, top.fits)]
+        picks = [top]
+        for r in ranked[1:]:
+            if len(picks) >= limit or r.score < top.score - self.weights.second:
+                break
+            # A second sentence must be about the topic too, and say something new.
+            if r.candidate.sentence.text.lower() != top.candidate.sentence.text.lower():
+                picks.append(r)
+        return sorted(picks, key=lambda r: (r.candidate.rank, r.candidate.sentence.id))
+
+    def _list_items(self, first: IndexedSentence) -> list[IndexedSentence]:
+        """``first`` and the list items that follow it in its passage (or its whole list, if it is an item)."""
+        # The document's sentences in order (a list may run past the end of the passage).
+        ids = [s.id for s in self.sentences.sentences[max(0, first.id - LIST_ITEMS):first.id + LIST_ITEMS + 1]
+               if s.doc_id == first.doc_id]
+        at = ids.index(first.id)
+        if first.item:
+            while at > 0 and self.sentences[ids[at - 1]].item:
+                at -= 1
+            out = []
+        else:
+            out, at = [first], at + 1
+        announced = first.text.endswith(":")  # "…keskeisinä teemoina olivat:" opens a list of lines
+        while at < len(ids) and (self.sentences[ids[at]].item or announced) and len(out) < LIST_ITEMS:
+            if len(self.sentences[ids[at]].text) > LIST_ITEM_CHARS:
+                break
+            out.append(self.sentences[ids[at]])
+            at += 1
+        return out
+
+    def _relevant(self, query: Query, retrieved: Retrieved) -> bool:
+        floor = self.t.answer if query.language == "fi" else self.t.answer_other
+        topic = retrieved.topic
+        best = max(p.dense + self.t.coverage_weight * (self.relevance.chunk_coverage(topic, p.chunk.chunk_id) if topic else 0)
+                   for p in retrieved.passages[:5])
+        return best >= floor
+
+    # -- which regions ---------------------------------------------------------------------------------
+    def _by_region(self, query: Query, retrieved: Retrieved) -> Answer:
+        """One line per region with evidence, then one line naming the regions without."""
+        with_evidence = [r for r in retrieved.scope if retrieved.evidence.get(r)]
+        if not with_evidence:
+            return self._absent(query, retrieved, anywhere=True)
+        with_evidence.sort(key=lambda r: -retrieved.evidence[r][0].strength)
+        cites = Citations()
+        lines = [phrase(query.language, "regions", n=len(with_evidence))]
+        for region in with_evidence:
+            found = retrieved.evidence[region]
+            order = {p.chunk.chunk_id: i for i, p in enumerate(retrieved.by_region.get(region, ()))}
+            candidates = [self._candidate(f.sentence.id, min(order.get(c, len(order)) for c in f.sentence.chunks),
+                                          retrieved) for f in found[:EVIDENCE_CANDIDATES]]
+            best = rank(query.kind, retrieved.topic, candidates, self.weights, (query.lemmas, query.numbers))[0]
+            lines.append(f"**{region}** — {best.candidate.sentence.text} [{cites.number(self._passage(best, retrieved))}]")
+        without = [r for r in retrieved.scope if r not in with_evidence]
+        if without:
+            lines.append(phrase(query.language, "no_mention", regions=", ".join(without)))
+        cited = [c.passage for c in cites.all()]
+        more = [retrieved.passage(f.chunk) for r in with_evidence for f in retrieved.evidence[r][1:3]]
+        others = [ps[0] for r, ps in retrieved.by_region.items() if ps and r not in with_evidence]
+        # The best retrieved passages keep their places (the answer's sources), then the cited ones.
+        head = list(retrieved.passages[:TOP_KEPT])
+        return self._answer(query, "\n".join(lines), cites,
+                            _unique([*head, *cited, *more, *others, *retrieved.passages[TOP_KEPT:]]))
+
+    # -- abstaining ------------------------------------------------------------------------------------
+    def _absent(self, query: Query, retrieved: Retrieved, anywhere: bool = False) -> Answer:
+        """The topic is nowhere in scope: say so, and quote the closest mention."""
+        shown = retrieved.unseen or retrieved.topic.terms
+        # Finnish shows the base form ("yöpartio"); a word Voikko does not know, and a bridged English or
+        # Swedish term, as the question wrote it.
+        topic = " ".join(t.lemma if query.language == "fi" and t.known else t.word or t.lemma for t in shown)
+        if anywhere:
+            text = phrase(query.language, "absent_anywhere", topic=topic)
+        elif query.regions:
+            text = phrase(query.language, "absent_in", topic=topic, regions=", ".join(query.regions))
+        else:
+            text = phrase(query.language, "absent", topic=topic)
+        elsewhere = [f for found in retrieved.elsewhere.values() for f in found[:1]]
+        if elsewhere:  # the region asked about lacks it, others have it: say where
+            best = max(elsewhere, key=lambda f: (f.strength, f.sentence.quotable))
+            cites = Citations()
+            text += (f" {phrase(query.language, 'nearest_elsewhere')} {best.chunk.region} — {best.sentence.text} "
+                     f"[{cites.number(retrieved.passage(best.chunk))}]")
+            answer = self._answer(query, text, cites, retrieved.passages)
+            return Answer(answer.text, True, answer.language, answer.citations, answer.passages)
+        ranked = rank(query.kind, retrieved.topic, self._candidates(retrieved, (), depth=2), self.weights,
+                      (query.lemmas, query.numbers))
+        return self._nearest(query, retrieved, text, ranked)
+
+    def _not_told(self, query: Query, retrieved: Retrieved, ranked: list[Ranked]) -> Answer:
+        return self._nearest(query, retrieved, NOT_TOLD[query.language][query.kind], ranked)
+
+    def _nearest(self, query: Query, retrieved: Retrieved, text: str, ranked: list[Ranked]) -> Answer:
+        cites = Citations()
+        quotable = [r for r in ranked if r.candidate.sentence.quotable]
+        if quotable:
+            best = quotable[0]
+            text += f" {phrase(query.language, 'nearest')} {best.candidate.sentence.text} " \
+                    f"[{cites.number(self._passage(best, retrieved))}]"
+        answer = self._answer(query, text, cites, retrieved.passages)
+        return Answer(answer.text, True, answer.language, answer.citations, answer.passages)
+
+    def _abstain(self, query: Query, retrieved: Retrieved, text: str) -> Answer:
+        """Abstain without quoting: the closest passages are listed as possibly related."""
+        if retrieved.passages:
+            text = f"{text} {phrase(query.language, 'closest')}"
+        return Answer(text, True, query.language, (), tuple(retrieved.passages))
+
+    # -- helpers ---------------------------------------------------------------------------------------
+    def _passage(self, r: Ranked, retrieved: Retrieved) -> Passage:
+        """The passage to cite for a sentence: its best-ranked chunk."""
+        order = {p.chunk.chunk_id: p for p in retrieved.passages}
+        for cid in r.candidate.sentence.chunks:
+            if cid in order:
+                return order[cid]
+        return retrieved.passage(self._chunks[r.candidate.sentence.chunks[0]])
+
+    def _answer(self, query: Query, text: str, cites: Citations, passages: Sequence[Passage]) -> Answer:
+        quotes = phrase(query.language, "quotes")
+        if quotes:
+            text = f"{text}\n\n{quotes}"
+        return Answer(text, False, query.language, cites.all(), tuple(passages))
 
 
-def pick_sentences(question: str, language: str, passages: Sequence[Passage], limit: int,
-                   per_passage: int = 2, idf: Mapping[str, float] | None = None) -> list[Pick]:
-    """The ``limit`` sentences of ``passages`` that best answer ``question``, in reading order.
-
-    A sentence's score is its IDF-weighted overlap with the question plus a prior for its passage's rank,
-    so the best passage always contributes and numbers and names stay intact (sentences are quoted whole).
-    """
-    q = query_stems(question, language)
-    # Corpus-wide IDF when given: a generic word ("käyttöön") must not outweigh the topic ("Omaolo").
-    idf = idf if idf is not None else idf_table(p.chunk.text for p in passages)
-    candidates: list[Pick] = []
-    for rank, passage in enumerate(passages):
-        prior = 0.35 / (1 + rank)
-        for sentence in split_sentences(passage.chunk.text):
-            overlap = overlap_score(q, stems(sentence.text), idf)
-            candidates.append(Pick(passage, sentence, overlap + prior, overlap))
-    candidates.sort(key=lambda p: -p.score)
-    best_overlap = max((c.overlap for c in candidates), default=0.0)
-    chosen: list[Pick] = []
-    used: dict[int, int] = {}
-    seen: set[str] = set()
-    for pick in candidates:
-        cid = pick.passage.chunk.chunk_id
-        key = pick.sentence.text.lower()
-        if used.get(cid, 0) >= per_passage or key in seen:
-            continue
-        if chosen and (pick.score < 0.5 * chosen[0].score or pick.overlap < 0.5 * best_overlap):
-            continue
-        chosen.append(pick)
-        used[cid] = used.get(cid, 0) + 1
-        seen.add(key)
-        if len(chosen) >= limit:
-            break
-    order = {p.chunk.chunk_id: i for i, p in enumerate(passages)}
-    return sorted(chosen, key=lambda p: (order[p.passage.chunk.chunk_id], p.sentence.start))
+def _at(values: object, i: int) -> float:
+    return float(values[i]) if values is not None else 0.0  # type: ignore[index]
 
 
-def compose_single(question: str, language: str, passages: Sequence[Passage], limit: int = 3,
-                   idf: Mapping[str, float] | None = None) -> Answer:
-    """A short answer of the best sentences, each followed by its citation [n]."""
-    cites = Citations()
-    picks = pick_sentences(question, language, passages[:4], limit, idf=idf)
-    parts = [f"{p.sentence.text} [{cites.number(p.passage)}]" for p in picks]
-    text = " ".join(parts)
-    if language != "fi" and FRAMES[language]["quotes"]:
-        text = f"{text}\n\n{FRAMES[language]['quotes']}"
-    return Answer(text, False, language, cites.all(), tuple(passages))
-
-
-def compose_by_region(question: str, language: str, groups: dict[str, list[Passage]],
-                      passages: Sequence[Passage], idf: Mapping[str, float] | None = None) -> Answer:
-    """One line per region that has evidence: "**Region** — sentence [n]", regions in given order."""
-    cites = Citations()
-    lines = [FRAMES[language]["regions"].format(n=len(groups))]
-    for region, found in groups.items():
-        picks = pick_sentences(question, language, found[:3], limit=2, per_passage=1, idf=idf)
-        body = " ".join(f"{p.sentence.text} [{cites.number(p.passage)}]" for p in picks)
-        lines.append(f"**{region}** — {body}")
-    if language != "fi" and FRAMES[language]["quotes"]:
-        lines.append(FRAMES[language]["quotes"])
-    return Answer("\n".join(lines), False, language, cites.all(), tuple(passages))
-
-
-def compose_not_found(language: str, passages: Sequence[Passage], missing_regions: Sequence[str] = ()) -> Answer:
-    """An honest "not found", naming regions absent from the index, with the closest passages."""
-    frame = FRAMES[language]
-    lines = [frame["not_found"]]
-    if missing_regions:
-        lines.append(frame["no_region"].format(regions=", ".join(missing_regions)))
-    if passages:
-        lines.append(frame["closest"])
-    return Answer(" ".join(lines), True, language, (), tuple(passages))
+def _unique(passages: Sequence[Passage], limit: int = PASSAGES_RETURNED) -> tuple[Passage, ...]:
+    out: dict[int, Passage] = {}
+    for p in passages:
+        out.setdefault(p.chunk.chunk_id, p)
+    return tuple(out.values())[: max(limit, 1)]

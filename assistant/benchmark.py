@@ -34,6 +34,7 @@ def _serve(assistant: Assistant, settings: Settings) -> tuple[Any, int]:
     from assistant.api import create_app
 
     port = _free_port()
+    settings = replace(settings, rate_limit=0)  # one client asking as fast as it can: measure, don't throttle
     server = uvicorn.Server(uvicorn.Config(create_app(settings, assistant), host="127.0.0.1", port=port,
                                            log_level="warning"))
     threading.Thread(target=server.run, daemon=True).start()
@@ -93,3 +94,33 @@ def _build_speed(settings: Settings) -> dict[str, Any]:
     return {"chunks": first.chunks, "seconds": round(first.seconds, 1),
             "chunks_per_s": round(first.chunks / first.seconds, 2), "no_change_reindex_s": round(again.seconds, 2),
             "index_size_mb": round(size / 1e6, 2)}
+
+
+# Ten recurring practices of the bundled corpus (shared/CORPUS.md), for the practice-map benchmark.
+COMPARE_TOPICS = ("Omaolo", "kotisairaala", "AVAIN-mittari", "perhekeskus", "omaishoito", "etävastaanotto",
+                  "Terveyskylä", "palveluseteli", "kokemusasiantuntijat", "RAI")
+
+
+def run_compare_benchmark(settings: Settings, repeat: int = 5) -> dict[str, Any]:
+    """``POST /api/compare`` with 10 topics x all regions over real HTTP, after one warm-up request."""
+    assistant = Assistant(settings)
+    assistant.load()
+    server, port = _serve(assistant, settings)
+    body = json.dumps({"topics": list(COMPARE_TOPICS)}).encode()
+
+    def once() -> float:
+        req = urllib.request.Request(f"http://127.0.0.1:{port}/api/compare", body, {"Content-Type": "application/json"})
+        started = time.perf_counter()
+        with urllib.request.urlopen(req, timeout=120) as r:
+            cells = len(json.loads(r.read())["cells"])
+        elapsed = (time.perf_counter() - started) * 1000
+        if cells != len(COMPARE_TOPICS) * len(assistant.load().retriever.regions):
+            raise RuntimeError(f"/api/compare answered {cells} cells")
+        return elapsed
+
+    try:
+        once()
+        ms = sorted(once() for _ in range(max(repeat, 2)))
+    finally:
+        server.should_exit = True
+    return {"topics": len(COMPARE_TOPICS), "regions": len(assistant.load().retriever.regions), **_summary(ms)}

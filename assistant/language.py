@@ -6,6 +6,9 @@ Short questions defeat statistical detectors, so this counts marker words and le
 from __future__ import annotations
 
 import re
+from typing import Literal
+
+Language = Literal["fi", "sv", "en"]
 
 _WORD = re.compile(r"[a-zåäöéü]+")
 _SWEDISH = frozenset(
@@ -19,7 +22,7 @@ _FINNISH = frozenset(
 )
 
 
-def detect_language(text: str) -> str:
+def detect_language(text: str) -> Language:
     """'fi', 'sv' or 'en' (Finnish when unsure, as the documents are Finnish).
 
     >>> detect_language("Which regions use Omaolo?"), detect_language("Vilka områden använder Omaolo?")
@@ -32,5 +35,6 @@ def detect_language(text: str) -> str:
     en = sum(w in _ENGLISH for w in words)
     fi = sum(w in _FINNISH for w in words) + sum(w.endswith(("ssa", "ssä", "lla", "llä", "sta", "stä", "ksi"))
                                                   for w in words)
-    best = max((fi, "fi"), (sv, "sv"), (en, "en"))
+    scores: list[tuple[int, Language]] = [(fi, "fi"), (sv, "sv"), (en, "en")]
+    best = max(scores)
     return best[1] if best[0] > 0 and best[0] > fi else "fi"

@@ -8,7 +8,7 @@ back to the Snowball stem for words Voikko does not know (names, abbreviations, 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -22,7 +22,7 @@ _WORD = re.compile(r"[0-9A-Za-zÅÄÖåäöÉéÜüŠšŽžČčĐđŊŋŦŧÁá]
 STOPWORDS = frozenset(
     ["ja", "tai", "sekä", "on", "ovat", "oli", "olivat", "ei", "eivät", "että", "kun", "jos", "kuin", "myös", "mm.", "mm", "esim", "eli", "se", "ne", "sen", "niiden", "tämä", "nämä", "tämän", "tässä", "siitä", "siihen", "joka", "jotka", "jonka", "joiden", "mikä", "mitkä", "mitä", "miten", "miksi", "missä", "mistä", "millä", "mille", "milloin", "kuka", "ketkä", "keitä", "kenen", "paljonko", "kuinka", "montako", "onko", "ovatko", "voi", "voidaan", "alue", "alueet", "alueella", "alueilla", "alueiden", "hyvinvointialue", "the", "a", "an", "of", "in", "on", "for", "to", "and", "or", "is", "are", "was", "were", "which", "what", "how", "who", "whose", "where", "when", "do", "does", "och", "i", "på", "för", "att", "är", "som", "vilka", "vilken", "vad", "hur", "var"]
 )
-TOKENIZERS = ("voikko", "voikko-compounds", "snowball", "simplemma", "plain")
+TOKENIZERS = ("voikko", "voikko-compounds")
 
 
 @lru_cache(maxsize=1)
@@ -32,9 +32,25 @@ def _snowball() -> Callable[[str], str]:
     return Stemmer.Stemmer("finnish").stemWord  # type: ignore[no-any-return]
 
 
+def snowball_stem(word: str) -> str:
+    """The Snowball stem of a Finnish word ("hallinnoija" -> "hallinnoij")."""
+    return _snowball()(word.lower())
+
+
 # word -> lemmas, filled as words are analysed and preloaded from the index's lexicon, so that a
 # running server almost never calls the (pure-Python, ~3.5 ms per word) analyser.
 _LEMMAS: dict[tuple[str, bool], tuple[str, ...]] = {}
+_PRELOADED: set[str] = set()  # the index's words: known, so they never count against a text's budget
+# Work one text may cause: at most this many distinct words outside the index's lexicon are analysed
+# (the longest dev-set question has 10; a 2,000-character question of random words has ~220: 0.6 s of
+# analysis, and as many candidate terms to match against every sentence); later ones are left out.
+# The indexer passes ``max_analysed=None``.
+MAX_ANALYSED_WORDS = 16
+# ... and at most this many distinct tokens (candidate terms, each matched against every sentence later):
+# no chunk of the bundled corpus has more than 91, a question needs far fewer.
+MAX_TERMS = 96
+# Words analysed while serving are remembered up to this many, so hostile questions cannot grow memory.
+MAX_LEARNED_WORDS = 100_000
 
 
 def lexicon(only: Iterable[str] | None = None) -> dict[str, list[str]]:
@@ -47,12 +63,15 @@ def lexicon(only: Iterable[str] | None = None) -> dict[str, list[str]]:
 def preload(entries: dict[str, list[str]]) -> None:
     for word, lemmas in entries.items():
         _LEMMAS.setdefault((word, True), tuple(lemmas))
+    _PRELOADED.update(entries)
 
 
-def _voikko(word: str, compounds: bool) -> tuple[str, ...]:
+def _voikko(word: str, compounds: bool, remember: bool = True) -> tuple[str, ...]:
     cached = _LEMMAS.get((word, compounds))
     if cached is None:
-        cached = _LEMMAS[(word, compounds)] = _analyse(word, compounds)
+        cached = _analyse(word, compounds)
+        if remember:
+            _LEMMAS[(word, compounds)] = cached
     return cached
 
 
@@ -69,38 +88,46 @@ def _analyse(word: str, compounds: bool) -> tuple[str, ...]:
     return tuple(dict.fromkeys(lemmas))
 
 
-@lru_cache(maxsize=200_000)
-def _simplemma(word: str) -> tuple[str, ...]:
-    import simplemma
-
-    return (simplemma.lemmatize(word, lang="fi").lower(),)
-
-
 def words(text: str) -> list[str]:
     return [w.lower() for w in _WORD.findall(text)]
 
 
-def tokenize(text: str, method: str = "voikko-compounds") -> list[str]:
+def _parts(text: str) -> Iterator[str]:
+    """Words of ``text`` (hyphenated compounds followed by their parts), without stopwords."""
+    for word in words(text):
+        for part in [word] + (word.split("-") if "-" in word else []):
+            if part not in STOPWORDS and len(part) >= 2:
+                yield part
+
+
+def tokenize(text: str, method: str = "voikko-compounds", *, max_analysed: int | None = MAX_ANALYSED_WORDS
+             ) -> list[str]:
     """Normalised tokens of ``text``; hyphenated compounds also yield their parts.
+
+    Bounded by default: with a Voikko method only the first ``max_analysed`` distinct words that are not
+    in the index's lexicon are analysed (later unknown words are left out), and tokens stop at the first
+    word that would bring more than ``MAX_TERMS`` distinct ones. The same text gives the same tokens on
+    every call. ``max_analysed=None`` lifts both bounds: the indexer's setting.
 
     >>> tokenize("Kotihoidon asiakkaat", "voikko")
     ['kotihoito', 'asiakas']
     """
+    bounded = max_analysed is not None
+    remember = not bounded or len(_LEMMAS) < len(_PRELOADED) + MAX_LEARNED_WORDS
     tokens: list[str] = []
-    for word in words(text):
-        parts = [word] + (word.split("-") if "-" in word else [])
-        for part in parts:
-            if part in STOPWORDS or len(part) < 2:
-                continue
-            if method == "plain":
-                tokens.append(part)
-            elif method == "snowball":
-                tokens.append(_snowball()(part))
-            elif method == "simplemma":
-                tokens.extend(_simplemma(part))
-            else:
-                tokens.extend(_voikko(part, method == "voikko-compounds"))
-    return [t for t in tokens if t not in STOPWORDS]
+    distinct: set[str] = set()
+    unknown: dict[str, int] = {}  # distinct words outside the lexicon -> order of first appearance
+    for part in _parts(text):
+        if max_analysed is not None and part not in _PRELOADED \
+                and unknown.setdefault(part, len(unknown)) >= max_analysed:
+            continue
+        new = [t for t in _voikko(part, method == "voikko-compounds", remember) if t not in STOPWORDS]
+        if bounded:
+            distinct.update(new)
+            if len(distinct) > MAX_TERMS:
+                break
+        tokens.extend(new)
+    return tokens
 
 
 class Bm25Index:

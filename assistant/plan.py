@@ -14,12 +14,14 @@ from assistant.catalog import StoredChunk, StoredDocument
 from assistant.chunking import split
 from assistant.config import Settings
 from assistant.errors import AssistantError, UnreadableDocument
-from assistant.ingest.sources import corpus_files, doc_id_for, file_hash, load_document, read_metadata
+from assistant.ingest.corpus import scan_corpus
+from assistant.ingest.limits import Limits, check_chunks
+from assistant.ingest.sources import file_hash, load_document
 from assistant.lexical import lexicon, tokenize, words
-from assistant.snapshot import Snapshot, load_snapshot
+from assistant.snapshot import Snapshot, current_generation, load_snapshot, read_manifest
 
 # Bump when cleaning or chunking changes, so every document is re-processed once.
-PIPELINE_VERSION = 6
+PIPELINE_VERSION = 7
 TOKENIZER = "voikko-compounds"
 
 
@@ -59,6 +61,7 @@ class Plan:
     removed: list[str] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)
     without_metadata: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # id clashes, sources.toml problems
 
     def keep_old(self, doc_id: str) -> None:
         """Carry a document's last good version into the new generation, if there was one."""
@@ -88,16 +91,17 @@ def _previous(settings: Settings, embedder_name: str, rebuild: bool) -> Snapshot
 
 def plan_build(settings: Settings, embedder_name: str, rebuild: bool) -> Plan:
     """Diff the corpus against the live generation: which files to process, which to carry over."""
-    corpus = settings.corpus_dir
     previous = _previous(settings, embedder_name, rebuild)
-    plan = Plan(previous, read_metadata(corpus))
+    scan = scan_corpus(settings.corpus_dir, Limits.of(settings), owners=_owners(settings.index_dir))
+    plan = Plan(previous, scan.metadata.tables, notes=list(scan.notes))
     old_docs = previous.manifest["documents"] if previous else {}
     for sc in previous.chunks if previous else ():
         plan.old_chunks.setdefault(sc.chunk.doc_id, []).append(sc)
-    present = set()
-    for path in corpus_files(corpus):
-        doc_id = doc_id_for(path, corpus)
-        present.add(doc_id)
+    for skip in scan.skipped:
+        plan.skipped.append((skip.name, skip.reason))
+        if skip.doc_id:
+            plan.keep_old(skip.doc_id)
+    for path, doc_id in scan.files:
         if doc_id not in plan.metadata:
             plan.without_metadata.append(path.name)
         try:
@@ -112,18 +116,32 @@ def plan_build(settings: Settings, embedder_name: str, rebuild: bool) -> Plan:
             plan.keep_old(doc_id)
         else:
             plan.jobs.append(Job(path, doc_id, content, fp))
-    plan.removed = sorted(d for d in old_docs if d not in present)
+    plan.removed = sorted(d for d in old_docs if d not in scan.present)
     return plan
+
+
+def _owners(index_dir: Path) -> dict[str, str]:
+    """Document id -> file name in the live index, also for ``--rebuild``, so that ids never move."""
+    live = current_generation(index_dir)
+    try:
+        documents = read_manifest(live)["documents"] if live else {}
+        return {doc_id: str(entry.get("file", "")) for doc_id, entry in documents.items()}
+    except (OSError, ValueError, KeyError, AttributeError):
+        return {}
 
 
 def process(job: Job, settings: Settings, metadata: dict[str, dict[str, Any]]) -> Processed:
     """Load, clean, split and tokenise one document (pure apart from reading the file)."""
+    limits = Limits.of(settings)
     try:
-        doc = load_document(job.path, settings.corpus_dir, metadata, job.content_hash, settings.mask_contacts)
+        doc = load_document(job.path, settings.corpus_dir, metadata, job.content_hash, settings.mask_contacts,
+                            doc_id=job.doc_id, limits=limits)
+        chunks = split(doc, settings.chunk_size, settings.chunk_overlap)
+        check_chunks(job.path.name, len(chunks), limits)
     except UnreadableDocument as exc:
         return Processed(job, skipped=exc.reason)
-    chunks = split(doc, settings.chunk_size, settings.chunk_overlap)
-    stored = tuple(StoredChunk(c, tuple(tokenize(c.lexical_text, TOKENIZER))) for c in chunks)
+    # The index analyses every word (the per-question bound is for questions only).
+    stored = tuple(StoredChunk(c, tuple(tokenize(c.lexical_text, TOKENIZER, max_analysed=None))) for c in chunks)
     seen = {p for c in chunks for w in words(c.lexical_text) for p in (w, *w.split("-"))}
     return Processed(job, StoredDocument(job.doc_id, doc.file_name, job.content_hash, doc.info, doc.clean.text,
                                          doc.page_starts), stored,

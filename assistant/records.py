@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Literal
 
 
 @dataclass(frozen=True)
@@ -128,3 +129,41 @@ class Answer:
     citations: tuple[Citation, ...]
     passages: tuple[Passage, ...]
     notes: tuple[str, ...] = field(default_factory=tuple)
+
+
+Status = Literal["in_use", "pilot", "planned", "mentioned", "not_found"]
+STATUSES: tuple[Status, ...] = ("in_use", "pilot", "planned", "mentioned", "not_found")
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """The sentence that decided a practice-map cell. ``start``/``end`` index the document's cleaned text
+    (``GET /api/documents/{id}``), like citations do."""
+
+    text: str
+    document: str
+    title: str
+    year: int | None
+    start: int
+    end: int
+    lines: tuple[int, int] | None
+    page: int | None
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One topic x region cell of the practice map; ``evidence`` is None only for ``not_found``;
+    ``more`` counts the other supporting passages."""
+
+    topic: str
+    region: str
+    status: Status
+    evidence: Evidence | None
+    more: int = 0
+
+
+@dataclass(frozen=True)
+class Comparison:
+    topics: tuple[str, ...]
+    regions: tuple[str, ...]
+    cells: tuple[Cell, ...]

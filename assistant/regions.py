@@ -22,8 +22,9 @@ class Region:
 
 
 REGIONS: tuple[Region, ...] = (
-    Region("Pohjois-Pohjanmaa", ("pohjois-pohjanma", "norra österbott", "north ostrobothnia", "northern ostrobothnia"),
-           ("popsote", "ppshp", "pohjois-pohjanmaan"), ("oulu", "oulun", "oulussa", "ylivieska", "kalajo", "raahe", "kuusamo")),
+    Region("Pohjois-Pohjanmaa", ("pohjois-pohjanma", "norra österbott", "north ostrobothnia", "northern ostrobothnia",
+                                 "popsote"),
+           ("ppshp", "pohjois-pohjanmaan"), ("oulu", "oulun", "oulussa", "ylivieska", "kalajo", "raahe", "kuusamo")),
     Region("Keski-Pohjanmaa", ("keski-pohjanma", "mellersta österbott", "central ostrobothnia"),
            ("soite", "soiten", "soitessa", "soitella", "soitelle"), ("kokkola", "kannu", "kaustis", "jokilaakso")),
     Region("Etelä-Pohjanmaa", ("etelä-pohjanma", "södra österbott", "south ostrobothnia", "southern ostrobothnia"),
@@ -138,6 +139,13 @@ def strip_regions(text: str) -> str:
                 while end < len(text) and (text[end].isalnum() or text[end] in "-:"):
                     end += 1
                 spans.append((m.start(), end))
-    for start, end in sorted(spans, reverse=True):
+    # Overlapping matches ("kainuu" and "kainuun") are merged first, or a second cut eats the next word.
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    for start, end in reversed(merged):
         text = text[:start] + text[end:]
     return re.sub(r"\s{2,}", " ", text).replace(" ?", "?").strip()

@@ -1,146 +1,240 @@
-"""Relevance: when to answer at all (abstention), and which regions have evidence for a comparative question.
+"""Corpus statistics for relevance: which corpus lemmas carry a topic term, how much each term weighs,
+and whether a passage is relevant enough to answer from.
 
-A passage's relevance is its dense cosine plus a weighted coverage of the question's content words
-(IDF over the whole index, Snowball stems; for English and Swedish questions, the glossary's Finnish
-terms plus question words the corpus knows, e.g. names like "Omaolo" or "116117"). Thresholds were
-calibrated on the dev set (README, "Measured figures").
+A term is carried by its lemma, by a compound that contains it at a compound boundary ("kotisairaala" in
+"kotisairaalatoiminta", "sairaala" in "kotisairaala"), by the specific part of a compound whose other part
+is generic ("yöpartio" for "yöpartiotoiminta", "omaolo" for "omaolo-palvelu"), by its compound parts side
+by side ("lasten suojelu" for "lastensuojelu"), and by its glossary synonyms. Terms weigh their IDF over
+chunks (Voikko lemmas, as in the BM25 index), so that a rare name outweighs a common word. Thresholds are
+calibrated on the calibration halves of tests/data (NOTES-README.md, "Measured").
 """
 
 from __future__ import annotations
 
+import bisect
 import math
-import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence, Set
 from dataclasses import dataclass
 
-from assistant.glossary import bridge
-from assistant.lexical import tokenize
-from assistant.records import Chunk, Passage
-from assistant.sentences import overlap_score, stems
-
-_WORD = re.compile(r"[\w.-]+")
+from assistant.glossary import synonyms
+from assistant.lexical import snowball_stem, tokenize
+from assistant.terms import Term
+from assistant.topic import Topic
 
 
 @dataclass(frozen=True)
 class Thresholds:
-    # Minimum relevance of the best passage to answer at all. Calibrated on the dev set: the lowest
-    # answerable Finnish question scores 0.87, off-topic Finnish questions 0.78-0.89; cross-lingual
-    # cosines run lower, so English/Swedish get their own floor (answerable >= 0.79).
+    # Minimum relevance of the best passage to answer at all. Cross-lingual cosines run lower, so English
+    # and Swedish questions get their own floor.
     answer: float = 0.85
     answer_other: float = 0.785
-    region_margin: float = 0.08  # a region is kept if its relevance is within this of the best region
-    coverage_weight: float = 0.05
-    region_depth: int = 10  # passages per region inspected for evidence
-    anchor_share: float = 0.02  # question words in at most this share of chunks are its anchors (names, codes)
-
-
-@dataclass(frozen=True)
-class Anchors:
-    terms: frozenset[str]
-    phrases: frozenset[tuple[str, str]]
-
-    def __bool__(self) -> bool:
-        return bool(self.terms or self.phrases)
-
-
-def _pairs(tokens: Sequence[str], window: int = 3) -> set[tuple[str, str]]:
-    """Ordered lemma pairs a few tokens apart (compound parts sit between a word and the next)."""
-    return {(a, b) for i, a in enumerate(tokens) for b in tokens[i + 1:i + 1 + window]}
+    coverage: float = 0.6  # share of a topic's weight a sentence must carry to be evidence of it
+    about: float = 0.4  # share a sentence must touch for its date or figure to answer about the topic
+    dense_sentence: float = 1.01  # cosine of topic and sentence that counts as evidence (above 1: off)
+    coverage_weight: float = 0.05  # how much topic coverage adds to a passage's cosine
+    region_depth: int = 10  # passages per region the retriever returns for comparative questions
+    generic_share: float = 0.05  # a lemma in at least this share of chunks is generic ("toiminta", "palvelu")
+    per_document: int = 5  # chunks of one document that count towards a term's spread (see Relevance.spread)
+    generic_head_share: float = 0.15  # a compound's last part this common adds nothing ("-toiminta", "-palvelu")
+    min_weight: float = 0.25  # the weight of a generic term (so a topic of generic words still has one)
+    modifier_weight: float = 0.5  # a genitive attribute's share of its weight ("työllisyyden kuntakokeilu")
 
 
 class Relevance:
-    """Corpus statistics for coverage scoring; built once per loaded index."""
+    """Lemma statistics of one loaded index; built once per generation."""
 
-    def __init__(self, chunks: Sequence[Chunk], thresholds: Thresholds,
-                 tokens: Sequence[Sequence[str]] | None = None) -> None:
-        """``tokens``: each chunk's stored BM25 tokens (same lemmas as ``stems``), saving a re-tokenise."""
+    def __init__(self, token_lists: Sequence[Iterable[str]], thresholds: Thresholds,
+                 chunk_ids: Sequence[int] = (), documents: Sequence[str] = ()) -> None:
+        """``token_lists``: each chunk's BM25 tokens (Voikko lemmas with compound parts), in chunk order;
+        ``chunk_ids`` and ``documents`` the chunks' ids and document ids in the same order."""
         self.t = thresholds
-        token_lists = tokens if tokens is not None else [tokenize(c.lexical_text) for c in chunks]
-        self._stems = {c.chunk_id: set(t) for c, t in zip(chunks, token_lists, strict=True)}
-        self._pairs = {c.chunk_id: _pairs(t) for c, t in zip(chunks, token_lists, strict=True)}
-        df: dict[str, int] = {}
-        for s in self._stems.values():
-            for term in s:
-                df[term] = df.get(term, 0) + 1
-        n = max(len(chunks), 1)
-        self._idf = {term: math.log(1 + n / count) for term, count in df.items()}
-        # A question word the corpus never uses is the rarest of all: its absence must weigh the most.
-        self._unknown = math.log(1 + 2 * n)
-        self._rare = {term for term, count in df.items() if count <= max(2, n * thresholds.anchor_share)}
+        self._postings: dict[str, list[int]] = {}
+        self._sets = [frozenset(t) for t in token_lists]
+        self._row = {cid: i for i, cid in enumerate(chunk_ids)}
+        for row, tokens in enumerate(self._sets):
+            for term in tokens:
+                self._postings.setdefault(term, []).append(row)
+        self.size = max(len(token_lists), 1)
+        self._vocab = sorted(self._postings)
+        self._reversed = sorted(v[::-1] for v in self._postings)
+        self._generic = max(2, int(self.size * thresholds.generic_share))
+        self._docs = list(documents) or [""] * len(self._sets)
+        everywhere = max(1, len(set(self._docs))) * thresholds.per_document
+        self._generic_idf = math.log(1 + self.size / everywhere)
+        self._head = max(2, int(self.size * thresholds.generic_head_share))
+        self._carriers: dict[str, frozenset[str]] = {}
+        # A word the corpus never uses is the rarest of all: its absence must weigh the most.
+        self.unknown = math.log(1 + 2 * self.size)
 
-    def terms(self, question: str, language: str) -> set[str]:
-        """Content stems to look for. Unknown Finnish words stay in (their absence is telling)."""
-        if language == "fi":
-            return stems(question)
-        known = {s for s in stems(question) if s in self._idf}
-        return stems(bridge(question)) | known
+    def __contains__(self, lemma: object) -> bool:
+        return lemma in self._postings
 
-    def coverage(self, terms: set[str], passage: Passage) -> float:
-        chunk_stems = self._stems.get(passage.chunk.chunk_id)
-        if chunk_stems is None:
-            chunk_stems = stems(passage.chunk.lexical_text)
-        return overlap_score(terms, chunk_stems, self._idf, self._unknown)
+    def df(self, lemma: str) -> int:
+        return len(self._postings.get(lemma, ()))
 
-    @property
-    def idf(self) -> dict[str, float]:
-        return self._idf
+    def idf(self, lemma: str) -> float:
+        df = self.df(lemma)
+        return math.log(1 + self.size / df) if df else self.unknown
 
-    def anchors(self, question: str) -> Anchors:
-        """What the question is really about: its rare names and codes ("116117", "Terveyskylä",
-        "OT-keskus") and rare named phrases ("Hyvä vastaanotto", "Lapset puheeksi"), i.e. capitalised or
-        numeric words after the first one. A region that never mentions them has no evidence for the
-        question, however close its cosine."""
-        found = _WORD.findall(question)
-        terms: set[str] = set()
-        phrases: set[tuple[str, str]] = set()
-        for i, word in enumerate(found):
-            if i == 0 or not (word[0].isupper() or any(ch.isdigit() for ch in word)):
+    def generic(self, lemma: str) -> bool:
+        return self.df(lemma) >= self._generic
+
+    def carriers(self, lemma: str) -> frozenset[str]:
+        """Corpus lemmas that carry ``lemma`` (see the module docstring); cached per lemma."""
+        found = self._carriers.get(lemma)
+        if found is None:
+            found = frozenset((self._containing(lemma) | self._specific_part(lemma)) or self._stem_prefix(lemma))
+            if len(self._carriers) < 50_000:
+                self._carriers[lemma] = found
+        return found
+
+    def _containing(self, lemma: str) -> set[str]:
+        out = self._own(lemma)
+        if len(lemma) >= 4:
+            backwards = lemma[::-1]
+            i = bisect.bisect_left(self._reversed, backwards)
+            while i < len(self._reversed) and self._reversed[i].startswith(backwards):
+                word = self._reversed[i][::-1]
+                if len(word) - len(lemma) >= 3:  # ends with the lemma: a kind of it ("kotisairaala")
+                    out.add(word)
+                i += 1
+        return out
+
+    def _own(self, lemma: str) -> set[str]:
+        """The lemma and the compounds it begins ("kotisairaala", "kotisairaalatoiminta"): what its weight
+        is counted on (compounds that end with it are often something else: "ennaltaehkäisy")."""
+        out = {lemma} if lemma in self._postings else set()
+        i = bisect.bisect_left(self._vocab, lemma)
+        while i < len(self._vocab) and self._vocab[i].startswith(lemma):
+            word = self._vocab[i]
+            rest = word[len(lemma):]
+            # A compound starting with the lemma at a boundary: a hyphen, or the rest is a word itself.
+            if rest.startswith("-") or (len(lemma) >= 4 and len(rest) >= 3 and rest in self._postings):
+                out.add(word)
+            i += 1
+        return out
+
+    def _stem_prefix(self, word: str) -> set[str]:
+        """For a word neither Voikko nor the corpus knows: corpus lemmas starting with its Snowball stem."""
+        stem = snowball_stem(word)
+        if len(stem) < 5:
+            return set()
+        out = set()
+        i = bisect.bisect_left(self._vocab, stem)
+        while i < len(self._vocab) and self._vocab[i].startswith(stem):
+            out.add(self._vocab[i])
+            i += 1
+        return out
+
+    def _specific_part(self, lemma: str) -> set[str]:
+        """"yöpartio" for a "yöpartiotoiminta" the corpus lacks: the compound minus a generic last part."""
+        out = set()
+        for cut in range(3, len(lemma) - 2):
+            head, rest = lemma[:cut].rstrip("-"), lemma[cut:].lstrip("-")
+            if head in self._postings and rest in self._postings and self.df(rest) >= self._head \
+                    and not self.generic(head):
+                out.add(head)
+        return out
+
+    def spread(self, rows: Iterable[int]) -> int:
+        """How widely ``rows`` spread over documents: chunks counted up to ``per_document`` per document, so
+        that a practice one plan discusses at length ("digipalveluyksikkö" in 30 chunks of Lappi's plan)
+        stays as specific as one mentioned once."""
+        per: dict[str, int] = {}
+        for r in rows:
+            doc = self._docs[r] if r < len(self._docs) else ""
+            per[doc] = per.get(doc, 0) + 1
+        return sum(min(n, self.t.per_document) for n in per.values())
+
+    def weight(self, rows: Iterable[int]) -> float:
+        """A term's weight: its IDF (over the spread of its chunks) above that of a word every document uses
+        throughout, so that "kotona asuvien tueksi" cannot outweigh "yöpartiotoiminta"; a term no chunk
+        carries weighs the most."""
+        spread = self.spread(rows)
+        idf = math.log(1 + self.size / spread) if spread else self.unknown
+        return max(idf - self._generic_idf, self.t.min_weight)
+
+    def topic(self, terms: Sequence[Term], either: Sequence[Sequence[int]] = ()) -> Topic:
+        """The ``Topic`` of ``terms``: carriers include alternatives, glossary synonyms and, for a hyphenated
+        name ("RAI-arviointi", "Kanta-arkisto"), the other compounds of that name. A verb the corpus never
+        uses is left out (a question's verb is often a paraphrase); an unknown noun stays and weighs most."""
+        kept: list[int] = []
+        carriers: list[frozenset[str]] = []
+        part_sets: list[tuple[tuple[str, ...], ...]] = []
+        weights: list[float] = []
+        for i, term in enumerate(terms):
+            found: set[str] = set()
+            parts: list[tuple[str, ...]] = []
+            for alt in (term, *term.alternatives):
+                compounds, acronym = self._named(alt)
+                found |= self.carriers(alt.lemma) | compounds
+                if acronym:  # a word of its own, never a compound part ("AVAIN", not "avainhenkilö")
+                    parts.append((acronym,))
+                for synonym in synonyms(alt.lemma):
+                    found |= self.carriers(synonym)
+                if len(alt.parts) > 1:
+                    parts.append(alt.parts)
+            own = set().union(*(self._own(a.lemma) | synonyms(a.lemma) for a in (term, *term.alternatives)))
+            rows = {r for lemma in own or found for r in self._postings.get(lemma, ())}
+            for ps in parts if not rows or any(len(p) == 1 for p in parts) else ():
+                rows |= set.intersection(*(set(self._postings.get(p, ())) for p in ps))
+            if term.verb and not (rows or found):
                 continue
-            terms |= {t for t in stems(word) if t in self._rare}
-            if i + 1 < len(found) and found[i + 1][0].islower():
-                first, second = tokenize(word), tokenize(found[i + 1])
-                if first and second:
-                    pair = (first[0], second[0])
-                    df = sum(pair in pairs for pairs in self._pairs.values())
-                    if 0 < df <= max(2, len(self._pairs) * self.t.anchor_share):
-                        phrases.add(pair)
-        return Anchors(frozenset(terms), frozenset(phrases))
+            kept.append(i)
+            carriers.append(frozenset(found))
+            part_sets.append(tuple(parts))
+            # A verb is the question's predicate more than its topic; a genitive attribute specifies its head.
+            weight = self.t.min_weight if term.verb else self.weight(rows)
+            weights.append(weight * (self.t.modifier_weight if term.modifier else 1.0))
+        if any(not terms[i].verb for i in kept):  # a question's verb describes, its nouns name the topic
+            keep = [n for n, i in enumerate(kept) if not terms[i].verb]
+            kept = [kept[n] for n in keep]
+            carriers = [carriers[n] for n in keep]
+            part_sets = [part_sets[n] for n in keep]
+            weights = [weights[n] for n in keep]
+        index = {old: new for new, old in enumerate(kept)}
+        groups = tuple(g for g in (tuple(index[i] for i in group if i in index) for group in either) if g)
+        return Topic(tuple(terms[i] for i in kept), tuple(carriers), tuple(part_sets), tuple(weights),
+                     groups if len(groups) > 1 else ())
 
-    def mentions(self, anchors: Anchors, passage: Passage) -> bool:
-        cid = passage.chunk.chunk_id
-        chunk_stems = self._stems.get(cid) or stems(passage.chunk.lexical_text)
-        pairs = self._pairs.get(cid) or _pairs(tokenize(passage.chunk.lexical_text))
-        return bool(anchors.terms & chunk_stems or anchors.phrases & pairs)
+    def _named(self, term: Term) -> tuple[set[str], str | None]:
+        """For a hyphenated compound whose first piece is written as a name ("RAI-arviointi", "Kanta-arkisto",
+        "AVAIN-mätaren"): every compound of that name, and an acronym as a word of its own ("RAI:n")."""
+        word = term.word
+        if "-" not in word.strip("-") or not word[:1].isupper():
+            return set(), None
+        piece = word.split("-")[0]
+        lemma = (tokenize(piece) or [piece.lower()])[0]
+        prefix = lemma + "-"
+        out = set()
+        i = bisect.bisect_left(self._vocab, prefix)
+        while i < len(self._vocab) and self._vocab[i].startswith(prefix):
+            out.add(self._vocab[i])
+            i += 1
+        return out, lemma if piece.isupper() and lemma in self._postings else None
 
-    def score(self, terms: set[str], passage: Passage) -> float:
-        return passage.dense + self.t.coverage_weight * self.coverage(terms, passage)
+    def names(self, topic: Topic, tokens: Set[str]) -> bool:
+        """Whether a text with these lemmas names every term of the topic (or of one alternative group) by its
+        own lemma or a compound that begins with it, not only through a part, synonym or generic head."""
+        named = [bool(tokens & set().union(*(self._own(a.lemma) for a in (t, *t.alternatives)))) for t in topic.terms]
+        groups = topic.either or (tuple(range(len(topic.terms))),)
+        return any(all(named[i] for i in group) for group in groups)
 
-    def best(self, terms: set[str], passages: Sequence[Passage]) -> float:
-        return max((self.score(terms, p) for p in passages), default=0.0)
+    def rows_with(self, topic: Topic) -> set[int]:
+        """Chunks (rows) that could carry the topic: each holds some term's carrier or all of its parts."""
+        rows: set[int] = set()
+        for carriers, part_sets in zip(topic.carriers, topic.part_sets, strict=True):
+            for lemma in carriers:
+                rows.update(self._postings.get(lemma, ()))
+            for ps in part_sets:
+                rows |= set.intersection(*(set(self._postings.get(p, ())) for p in ps))
+        return rows
 
-    def answerable(self, terms: set[str], passages: Sequence[Passage], language: str) -> bool:
-        floor = self.t.answer if language == "fi" else self.t.answer_other
-        return self.best(terms, passages[:5]) >= floor
-
-    def regions_with_evidence(self, question: str, terms: set[str], groups: dict[str, list[Passage]],
-                              language: str) -> dict[str, list[Passage]]:
-        """Regions whose best passage is within the margin of the best region's, best first; each region's
-        passages reordered so the most relevant comes first (that one gets quoted)."""
-        floor = self.t.answer if language == "fi" else self.t.answer_other
-        ranked: dict[str, list[Passage]] = {}
-        scores: dict[str, float] = {}
-        for region, found in groups.items():
-            if found:
-                # Keep the fused order (BM25 + dense) inside a region; relevance only decides membership.
-                ranked[region] = list(found)
-                scores[region] = self.best(terms, found[: self.t.region_depth])
-        if not scores or max(scores.values()) < floor:
-            return {}
-        top = max(scores.values())
-        keep = [r for r, s in scores.items() if s >= top - self.t.region_margin]
-        anchors = self.anchors(question)
-        if anchors:
-            # A region that never mentions what the question is about has no evidence, however close.
-            with_anchor = [r for r, ps in ranked.items() if any(self.mentions(anchors, p) for p in ps)]
-            keep = [r for r in keep if r in with_anchor] or keep
-        return {r: ranked[r] for r in sorted(keep, key=lambda r: -scores[r])}
+    def chunk_coverage(self, topic: Topic, chunk_id: int, partial: bool = False) -> float:
+        """The topic's coverage by a whole chunk's lemmas (``partial``: counting terms whose parts appear,
+        see ``Topic.touches``); 0 for a chunk this index does not have."""
+        row = self._row.get(chunk_id)
+        if row is None:
+            return 0.0
+        tokens = self._sets[row]
+        return topic.touches(tokens, tokens) if partial else topic.coverage(tokens, tokens)

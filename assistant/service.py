@@ -1,4 +1,7 @@
-"""``Assistant.ask``: the one entry point for question answering, shared by the API and the CLI."""
+"""``Assistant``: the one entry point for question answering and the practice map, shared by the API and
+the CLI. It only orchestrates: understand the question (``question``), retrieve (``retrieval``), compose
+(``answering`` / ``llm``).
+"""
 
 from __future__ import annotations
 
@@ -7,27 +10,29 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from assistant.answering import compose_by_region, compose_not_found, compose_single
+import numpy as np
+
+from assistant.answering import Composer, ExtractiveComposer
 from assistant.config import Settings
+from assistant.embed_cache import EmbeddingCache
 from assistant.embedding import Embedder, make_embedder
 from assistant.errors import AssistantError, InvalidQuestion, NotFound
-from assistant.followup import resolve
-from assistant.language import detect_language
-from assistant.records import Answer, Filters, Passage, Turn
-from assistant.regions import REGIONS, canonical_region, mentioned_regions, strip_regions
-from assistant.relevance import Relevance, Thresholds
-from assistant.retrieval import Fusion, Retriever, is_comparative
-from assistant.snapshot import Snapshot, current_generation, load_snapshot
+from assistant.question import KNOWN_REGIONS, Query, understand
+from assistant.records import Answer, Comparison, Filters, Turn
+from assistant.regions import canonical_region
+from assistant.relevance import Thresholds
+from assistant.retrieval import Fusion, Retrieved, Retriever
+from assistant.snapshot import CACHE, Snapshot, current_generation, load_snapshot
 
-PASSAGES_RETURNED = 12
-KNOWN_REGIONS = {r.name for r in REGIONS}
+MAX_TOPICS = 10
+MAX_TOPIC_CHARS = 200
 
 
 @dataclass(frozen=True)
 class Loaded:
     snapshot: Snapshot
     retriever: Retriever
-    relevance: Relevance
+    composer: Composer
 
 
 class Assistant:
@@ -41,11 +46,11 @@ class Assistant:
         self._embedder = embedder
         self._lock = threading.Lock()
         self._loaded: Loaded | None = None
-        self._composer: Any = None
+        self._llm: Any = None
         if settings.llm_url:
             from assistant.llm import LlmComposer
 
-            self._composer = LlmComposer(settings.llm_url, settings.llm_model, settings.llm_key, settings.llm_timeout)
+            self._llm = LlmComposer(settings.llm_url, settings.llm_model, settings.llm_key, settings.llm_timeout)
 
     # -- index lifecycle -------------------------------------------------------------------------------
     def load(self) -> Loaded:
@@ -70,12 +75,31 @@ class Assistant:
                 if self._loaded is not None:
                     return self._loaded  # a broken new generation never replaces a good one
                 raise
-            retriever = Retriever(snapshot, self._embedder, self.fusion)
-            relevance = Relevance(retriever.chunks, self.thresholds, [sc.tokens for sc in snapshot.chunks])
-            self._loaded = Loaded(snapshot, retriever, relevance)
+            retriever = Retriever(snapshot, self._embedder, self.fusion, self.thresholds, self._sentence_vectors())
+            composer: Composer = ExtractiveComposer(retriever.chunks, retriever.sentences, retriever.relevance,
+                                                    self.thresholds)
+            if self._llm is not None:
+                composer = self._llm.over(composer)
+            self._loaded = Loaded(snapshot, retriever, composer)
             return self._loaded
         finally:
             self._lock.release()
+
+    def _sentence_vectors(self) -> Any:
+        """Embeds sentences through the index's embedding cache, so only a new sentence costs a model call."""
+        if not self.settings.sentence_vectors or self._embedder is None:
+            return None
+        embedder = self._embedder
+
+        def embed(texts: list[str]) -> np.ndarray:
+            cache = EmbeddingCache(self.settings.index_dir / CACHE)
+            try:
+                vectors, _ = cache.embed(embedder.name, texts, embedder.embed_passages)
+            finally:
+                cache.close()
+            return vectors
+
+        return embed
 
     @property
     def embedder(self) -> Embedder | None:
@@ -84,7 +108,7 @@ class Assistant:
 
     @property
     def llm_enabled(self) -> bool:
-        return self._composer is not None
+        return self._llm is not None
 
     # -- questions -------------------------------------------------------------------------------------
     def validate(self, question: str) -> str:
@@ -98,88 +122,27 @@ class Assistant:
             )
         return question
 
+    def understand(self, question: str, history: Sequence[Turn] = ()) -> Query:
+        """The question as understood against the loaded index (its regions and vocabulary)."""
+        retriever = self.load().retriever
+        return understand(self.validate(question), history, index_regions=retriever.regions,
+                          vocabulary=retriever.vocabulary)
+
+    def retrieve(self, question: str, history: Sequence[Turn] = (), filters: Filters | None = None
+                 ) -> tuple[Query, Retrieved]:
+        query = self.understand(question, history)
+        return query, self.load().retriever.retrieve(query, self._canonical(filters or Filters()))
+
     def ask(self, question: str, history: Sequence[Turn] = (), filters: Filters | None = None) -> Answer:
-        """Answer ``question`` with citations, or abstain with the closest passages."""
-        answer, resolved = self._extractive(question, history, filters)
-        if self._composer is None or answer.abstained or not answer.citations:
-            return answer
-        return self._with_llm(resolved, history, answer)
+        """Answer ``question`` with citations, or abstain and say what the documents do say."""
+        query, retrieved = self.retrieve(question, history, filters)
+        return self.load().composer.compose(query, retrieved)
 
     def stream(self, question: str, history: Sequence[Turn] = (), filters: Filters | None = None
                ) -> Iterator[str | Answer]:
-        """Text deltas while the LLM composer writes (if one is configured), then the final ``Answer``.
-
-        If the LLM fails mid-stream the final answer is the extractive one with a note; clients replace
-        the streamed text with the final answer's text.
-        """
-        answer, resolved = self._extractive(question, history, filters)
-        if self._composer is None or answer.abstained or not answer.citations:
-            yield answer
-            return
-        from assistant.llm import LlmUnavailable, build_messages
-
-        passages = _for_llm(answer)
-        pieces: list[str] = []
-        try:
-            for piece in self._composer.stream(build_messages(resolved, answer.language, passages, history)):
-                pieces.append(piece)
-                yield piece
-        except LlmUnavailable as exc:
-            yield replace(answer, notes=(exc.message,))
-            return
-        yield _llm_answer("".join(pieces), answer.language, passages, answer)
-
-    def _extractive(self, question: str, history: Sequence[Turn], filters: Filters | None) -> tuple[Answer, str]:
-        """The extractive answer and the question as resolved against the history."""
-        question = self.validate(question)
-        loaded = self.load()
-        retriever = loaded.retriever
-        filters = self._canonical(filters or Filters())
-        resolved = resolve(question, history)
-        language = detect_language(question)
-        named = mentioned_regions(resolved)
-        missing = [r for r in named if r in KNOWN_REGIONS and r not in retriever.regions]
-        present = [r for r in named if r in retriever.regions]
-        # Naming two or more regions asks for a comparison between them.
-        comparative = (is_comparative(resolved) and len(present) != 1) or len(present) >= 2
-        if present and not filters.regions:
-            filters = replace(filters, regions=tuple(present))
-        lexical_query = strip_regions(resolved) if present else resolved
-        scored = retriever.score(lexical_query if present else resolved, language, lexical_query)
-        mask = retriever.mask(filters)
-        terms = loaded.relevance.terms(lexical_query, language)
-        idf = loaded.relevance.idf
-        passages = retriever.top(scored, mask, PASSAGES_RETURNED)
-        if missing and not present:
-            return compose_not_found(language, passages[:5], missing), resolved
-        if comparative:
-            regions = filters.regions or retriever.regions
-            groups = retriever.by_region(scored, mask, tuple(regions), self.thresholds.region_depth)
-            kept = loaded.relevance.regions_with_evidence(lexical_query, terms, groups, language)
-            if not kept:
-                return compose_not_found(language, passages[:5]), resolved
-            if len(kept) == 1 and not is_comparative(resolved):
-                return compose_single(resolved, language, _interleave(kept, passages), idf=idf), resolved
-            # Two passages per region with evidence first, then each other region's best, then the rest.
-            others = {r: ps[:1] for r, ps in groups.items() if r not in kept}
-            ranked = _interleave({r: ps[:2] for r, ps in kept.items()},
-                                 _interleave(others, _interleave(kept, passages)))
-            return compose_by_region(resolved, language, kept, ranked, idf=idf), resolved
-        if not present and not filters.regions:
-            passages = _diversify(passages, retriever.by_region(scored, mask, retriever.regions, 1))
-        if not loaded.relevance.answerable(terms, passages, language):
-            return compose_not_found(language, passages[:5], missing), resolved
-        return compose_single(resolved, language, passages, idf=idf), resolved
-
-    def _with_llm(self, question: str, history: Sequence[Turn], extractive: Answer) -> Answer:
-        from assistant.llm import LlmUnavailable, build_messages
-
-        passages = _for_llm(extractive)
-        try:
-            text = self._composer.complete(build_messages(question, extractive.language, passages, history))
-        except LlmUnavailable as exc:
-            return replace(extractive, notes=(exc.message,))
-        return _llm_answer(text, extractive.language, passages, extractive)
+        """Text deltas while the LLM composer writes (if one is configured), then the final ``Answer``."""
+        query, retrieved = self.retrieve(question, history, filters)
+        yield from self.load().composer.compose_stream(query, retrieved)
 
     def _canonical(self, filters: Filters) -> Filters:
         regions = []
@@ -189,6 +152,27 @@ class Assistant:
                 raise InvalidQuestion(f"Unknown region '{name}'. Use one of: {', '.join(sorted(KNOWN_REGIONS))}.")
             regions.append(canonical)
         return replace(filters, regions=tuple(regions))
+
+    # -- practice map ------------------------------------------------------------------------------------
+    def compare(self, topics: Sequence[str], regions: Sequence[str] = (), documents: Sequence[str] = ()
+                ) -> Comparison:
+        """The practice map: one cell per topic x region (regions default to every region in the index).
+
+        Raises ``InvalidQuestion`` for no topics, more than ``MAX_TOPICS``, empty or overlong topics and
+        unknown regions.
+        """
+        from assistant.practice_map import map_topic
+
+        cleaned = [" ".join(t.split()) for t in topics]
+        if not cleaned or len(cleaned) > MAX_TOPICS:
+            raise InvalidQuestion(f"Give 1 to {MAX_TOPICS} topics, e.g. [\"Omaolo\", \"kotisairaala\"]; got {len(cleaned)}.")
+        if any(not t or len(t) > MAX_TOPIC_CHARS for t in cleaned):
+            raise InvalidQuestion(f"Each topic must be 1 to {MAX_TOPIC_CHARS} characters of text; remove empty topics.")
+        loaded = self.load()
+        wanted = self._canonical(Filters(regions=tuple(regions))).regions or loaded.retriever.regions
+        cells = [cell for topic in dict.fromkeys(cleaned)
+                 for cell in map_topic(loaded.retriever, topic, wanted, Filters(documents=tuple(documents)))]
+        return Comparison(tuple(dict.fromkeys(cleaned)), tuple(wanted), tuple(cells))
 
     # -- documents -------------------------------------------------------------------------------------
     def health(self) -> dict[str, Any]:
@@ -221,52 +205,3 @@ def _describe(doc_id: str, info: Any, chunks: int) -> dict[str, Any]:
     return {"id": doc_id, "title": info.title, "region": info.region, "year": info.year, "kind": info.kind,
             "organisation": info.organisation, "period": info.period, "has_metadata": info.has_metadata,
             "chunks": chunks}
-
-
-def _interleave(groups: dict[str, list[Passage]], rest: Sequence[Passage]) -> list[Passage]:
-    """Region groups round-robin (best region first), then the remaining passages, without repeats."""
-    out: list[Passage] = []
-    seen: set[int] = set()
-    depth = max((len(v) for v in groups.values()), default=0)
-    for i in range(depth):
-        for found in groups.values():
-            if i < len(found) and found[i].chunk.chunk_id not in seen:
-                out.append(found[i])
-                seen.add(found[i].chunk.chunk_id)
-    out += [p for p in rest if p.chunk.chunk_id not in seen]
-    return out[: max(PASSAGES_RETURNED, len(groups))]
-
-
-def _diversify(passages: list[Passage], best_of_region: dict[str, list[Passage]], head: int = 5) -> list[Passage]:
-    """Keep the top ``head`` as ranked, then make sure every region's best passage follows, so a question
-    that names no region still shows where else the topic appears; then the rest."""
-    out = list(passages[:head])
-    seen = {p.chunk.chunk_id for p in out}
-    regions = {p.chunk.region for p in out}
-    extra = sorted((ps[0] for r, ps in best_of_region.items() if ps and r not in regions), key=lambda p: -p.score)
-    for p in [*extra, *passages[head:]]:
-        if p.chunk.chunk_id not in seen:
-            out.append(p)
-            seen.add(p.chunk.chunk_id)
-    return out[:PASSAGES_RETURNED]
-
-
-def _for_llm(answer: Answer, limit: int = 8) -> list[Passage]:
-    """The passages the LLM may cite: those the extractive answer cited first, then the next best."""
-    chosen = {c.passage.chunk.chunk_id: c.passage for c in answer.citations}
-    for p in answer.passages:
-        chosen.setdefault(p.chunk.chunk_id, p)
-    return list(chosen.values())[:limit]
-
-
-def _llm_answer(text: str, language: str, passages: list[Passage], extractive: Answer) -> Answer:
-    """Keep only citations of given passages and renumber them in order of first use."""
-    import re
-
-    from assistant.answering import Citations
-    from assistant.llm import drop_unknown_citations
-
-    text = drop_unknown_citations(text, range(1, len(passages) + 1))
-    cites = Citations()
-    renumbered = re.sub(r"\[(\d+)\]", lambda m: f"[{cites.number(passages[int(m.group(1)) - 1])}]", text)
-    return Answer(renumbered, False, language, cites.all(), extractive.passages)

@@ -109,3 +109,11 @@ def test_thread_safe(tmp_path: Path) -> None:
     entries = store.list(limit=1000)
     assert len(entries) == 80
     assert len({e.id for e in entries}) == 80
+
+
+def test_personal_data_typed_into_feedback_is_masked(tmp_path: Path) -> None:
+    store = FeedbackStore(tmp_path / "fb.db")
+    store.add("Mikä on asiakkaan 131052-308T tilanne?", "a", "down", "Soita 040 123 4567 tai liisa.laine(at)kainuu.fi")
+    (e,) = store.list()
+    assert e.question == "Mikä on asiakkaan [henkilötunnus] tilanne?"
+    assert e.comment == "Soita [puhelin] tai [sähköposti]"

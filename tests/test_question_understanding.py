@@ -7,9 +7,10 @@ import pytest
 from assistant.followup import resolve
 from assistant.glossary import bridge
 from assistant.language import detect_language
+from assistant.morphology import MAX_WORDS_ANALYSED
+from assistant.question import is_comparative, question_kind, understand
 from assistant.records import Turn
 from assistant.regions import UNKNOWN_REGION, canonical_region, guess_region, mentioned_regions, strip_regions
-from assistant.retrieval import is_comparative
 
 
 @pytest.mark.parametrize("question, language", [
@@ -77,3 +78,63 @@ def test_follow_up_takes_topic_from_previous_question():
 def test_bridge_adds_finnish_terms():
     assert "kotihoito" in bridge("How is home care organised?")
     assert "omaishoitaja" in bridge("blankett för närståendevårdare")
+
+
+INDEX_REGIONS = {"Pohjois-Pohjanmaa", "Keski-Pohjanmaa", "Etelä-Pohjanmaa", "Länsi-Uusimaa", "Lappi"}
+
+
+@pytest.mark.parametrize("question", [
+    "Missä alueilla on kotisairaala?",
+    "Millä alueilla on käytössä tai suunnitteilla kotisairaala?",
+    "Missä kotisairaala on otettu käyttöön?",
+    "Millä hyvinvointialueilla kotisairaalaa pilotoidaan tai kehitetään?",
+    "Which regions have a hospital at home?",
+    "Vilka välfärdsområden har hemsjukhus?",
+])
+def test_frame_words_never_reach_the_topic(question):
+    query = understand(question, index_regions=INDEX_REGIONS)
+    assert query.comparative
+    assert [t.lemma for t in query.topic] == ["kotisairaala"]
+
+
+@pytest.mark.parametrize("question, kind", [
+    ("Mihin mennessä Lapin kuntien on otettava RAI-arviointivälineistö käyttöön?", "when"),
+    ("Since when have the services covered the whole region?", "when"),
+    ("Kuinka monta ohjaajaa koulutuksessa on?", "how_many"),
+    ("Hur många invånare bor i Södra Österbotten?", "how_many"),
+    ("Mikä on Länsi-Uudenmaan tavoite perhehoidon osuudelle?", "how_much"),
+    ("Kuka hallinnoi hanketta?", "who"),
+    ("Onko Pohjois-Pohjanmaalle perustettu vammaisneuvosto?", "yes_no"),
+    ("Mitä valtakunnallisia menetelmiä Lapissa hyödynnetään?", "list"),
+    ("Miten kotihoitoa kehitetään?", "open"),
+])
+def test_question_kind(question, kind):
+    assert question_kind(question) == kind
+
+
+def test_query_names_missing_regions_and_keeps_codes_out_of_years():
+    query = understand("Miten Kainuun hyvinvointialue on ottanut Omaolon käyttöön vuonna 2022?",
+                       index_regions=INDEX_REGIONS)
+    assert query.missing == ("Kainuu",) and query.regions == () and not query.comparative
+    assert [t.lemma for t in query.topic] == ["omaolo"] and query.numbers == ("2022",)
+    assert [t.lemma for t in understand("Missä mainitaan 116117?", index_regions=INDEX_REGIONS).topic] == ["116117"]
+
+
+def test_or_splits_the_topic_into_alternatives():
+    query = understand("Millä alueilla kehitetään palliatiivista hoitoa tai saattohoitoa?", index_regions=INDEX_REGIONS)
+    lemmas = [t.lemma for t in query.topic]
+    assert query.either == ((0, 1), (2,)) and lemmas[2] == "saattohoito"
+
+
+def test_english_question_keeps_the_corpus_names_and_bridges_the_rest():
+    query = understand("Which regions use Omaolo symptom checker?", index_regions=INDEX_REGIONS,
+                       vocabulary={"omaolo", "care"})
+    assert [t.lemma for t in query.topic] == ["omaolo", "oirearvio"] and query.language == "en"
+    unknown = understand("How many inhabitants live in South Ostrobothnia?", index_regions=INDEX_REGIONS)
+    assert unknown.regions == ("Etelä-Pohjanmaa",) and "asukas" in [t.lemma for t in unknown.topic]
+
+
+def test_analysis_work_per_question_is_bounded():
+    words = " ".join(f"sana{i}x" for i in range(MAX_WORDS_ANALYSED + 30))
+    query = understand(f"Mitä {words}?", index_regions=INDEX_REGIONS)
+    assert len(query.topic) == MAX_WORDS_ANALYSED + 30  # every word kept, only the first ones analysed

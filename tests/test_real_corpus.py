@@ -7,17 +7,24 @@ import json
 import pytest
 
 from assistant.cli import main
-from assistant.evaluation import format_summary
+from assistant.eval_report import format_report
 from assistant.records import Filters, Turn
 from tests.conftest import DEV_SET
 
 pytestmark = pytest.mark.slow
 
-# Quality floors on the dev set: a regression below these fails the build. Measured values are in
-# the README; the floors sit a little below them so that harmless changes don't flap.
-FLOORS = {"hit@5": 0.87, "mrr@10": 0.77, "region_recall@10": 0.9, "cited_f1": 0.85}
-MAX_ANSWERABLE_ABSTAINED = 0.05
+# Quality floors: a regression below these fails the build. Measured values are in the README; the floors
+# sit a little below them so that harmless changes don't flap. The dev set's cross-region questions are
+# open "how do the regions…" questions: since a region is cited only with a sentence that carries the topic,
+# their recall is lower than the old passage-level rule's (README, "Measured").
+FLOORS = {"hit@5": 0.87, "mrr@10": 0.75, "region_recall@10": 0.9, "cited_f1": 0.55}
+MAX_ANSWERABLE_ABSTAINED = 0.2
 MIN_UNANSWERABLE_ABSTAINED = 0.5
+DATA = DEV_SET.parent
+# The question sets of issue 7/8, per half (calibration, validation).
+SET_FLOORS = {"cited_f1": 0.85, "unanswerable_abstained": 0.75, "figure": 0.7, "evidence_sentence": 0.6,
+              "region_cells": 0.85, "presence": 0.95, "status": 0.7}
+MAX_SET_ANSWERABLE_ABSTAINED = {"calibration": 0.06, "validation": 0.2}
 
 
 def test_real_index_has_every_region_and_finds_a_known_passage(real_assistant):
@@ -68,17 +75,49 @@ def test_filters_are_honoured_by_both_legs(real_assistant):
 def test_dev_set_quality_does_not_regress(real_index, capsys):
     """Runs the real `assistant eval DEV_SET --json` command and holds it to the floors."""
     assert main(["eval", str(DEV_SET), "--index", str(real_index), "--json"]) == 0
-    summary = json.loads(capsys.readouterr().out)["summary"]
-    print(format_summary(summary))
+    report = json.loads(capsys.readouterr().out)
+    print(format_report(report))
+    summary = report["sets"][0]["splits"]["all"]["summary"]
     assert summary["hit@5"] >= FLOORS["hit@5"]
     assert summary["mrr@10"] >= FLOORS["mrr@10"]
     assert summary["cross_region"]["region_recall@10"] >= FLOORS["region_recall@10"]
-    assert summary["cross_region"]["cited_f1"] >= FLOORS["cited_f1"]
-    assert summary["abstention"]["answerable_abstained"] <= MAX_ANSWERABLE_ABSTAINED
-    assert summary["abstention"]["unanswerable_abstained"] >= MIN_UNANSWERABLE_ABSTAINED
+    assert summary["cross_region"]["f1"] >= FLOORS["cited_f1"]
+    assert summary["abstention"]["answerable"] <= MAX_ANSWERABLE_ABSTAINED
+    assert summary["abstention"]["unanswerable"] >= MIN_UNANSWERABLE_ABSTAINED
 
 
 def test_two_named_regions_are_compared_region_by_region(real_assistant):
     answer = real_assistant.ask("Miten kotihoitoa kehitetään Lapissa ja Länsi-Uudellamaalla?")
     assert {c.passage.chunk.region for c in answer.citations} == {"Lappi", "Länsi-Uusimaa"}
     assert "**Lappi** — " in answer.text and "**Länsi-Uusimaa** — " in answer.text
+
+
+def test_question_sets_hold_their_floors_in_both_halves(real_index, capsys):
+    """`assistant eval` on the issue 7/8 sets: questions, "which regions have X" cells and compare cells."""
+    sets = [str(DATA / name) for name in ("questions.jsonl", "region_cells.jsonl", "compare_cells.jsonl")]
+    assert main(["eval", *sets, "--index", str(real_index), "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    print(format_report(report))
+    questions, cells, compare = (s["splits"] for s in report["sets"])
+    for half in ("calibration", "validation"):
+        q = questions[half]["summary"]
+        assert q["cross_region"]["f1"] >= SET_FLOORS["cited_f1"], half
+        assert q["abstention"]["unanswerable"] >= SET_FLOORS["unanswerable_abstained"], half
+        assert q["abstention"]["answerable"] <= MAX_SET_ANSWERABLE_ABSTAINED[half], half
+        assert q["figure"] >= SET_FLOORS["figure"] and q["evidence_sentence"] >= SET_FLOORS["evidence_sentence"], half
+        phrasings = cells[half]["summary"]["by_phrasing"]
+        assert all(p["accuracy"] >= SET_FLOORS["region_cells"] for p in phrasings.values()), (half, phrasings)
+        c = compare[half]["summary"]
+        assert c["presence_accuracy"] >= SET_FLOORS["presence"] and c["status_accuracy"] >= SET_FLOORS["status"], half
+
+
+def test_practice_map_reads_status_and_cites_the_deciding_sentence(real_assistant):
+    result = real_assistant.compare(["Omaolo", "yöpartio"])
+    cells = {(c.topic, c.region): c for c in result.cells}
+    assert cells[("yöpartio", "Keski-Pohjanmaa")].status != "not_found"
+    assert all(cells[("yöpartio", r)].status == "not_found" for r in result.regions if r != "Keski-Pohjanmaa")
+    omaolo = cells[("Omaolo", "Keski-Pohjanmaa")]
+    assert omaolo.status == "in_use" and "omaolo" in omaolo.evidence.text.lower()
+    text = real_assistant.document(omaolo.evidence.document)["text"]
+    assert " ".join(text[omaolo.evidence.start:omaolo.evidence.end].split()).startswith(omaolo.evidence.text[:40])
+

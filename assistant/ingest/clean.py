@@ -3,9 +3,10 @@
 Works line by line so that every cleaned character can be traced to the line it came from:
 drop furniture (the table of contents including its wrapped entries, bare page numbers that rise
 through the file, ``mailto:`` lists, repeated slide titles and column-header runs, later copies of
-boilerplate blocks and URL lines), normalise bullets and odd spaces, mask contact details (also
-addresses hyphenated across a break), then join wrapped lines and words hyphenated across line
-breaks (keeping compound hyphens: sote-keskus, SBM-asiakkuudenhallinta, oikea-aikainen).
+boilerplate blocks and URL lines), normalise bullets and odd spaces, mask identity codes and contact
+details (``masking.py``; also addresses hyphenated across a break), then join wrapped lines and words
+hyphenated across line breaks (keeping compound hyphens: sote-keskus, SBM-asiakkuudenhallinta,
+oikea-aikainen).
 
 Repeated short cells that carry data stay: 003's bare 1-5 scores, 002's status cells
 ("Käynnissä"), hyphenation tails ("nen").
@@ -17,6 +18,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
+from assistant.ingest import masking
 from assistant.records import CleanText, Segment
 
 _BULLETS = re.compile(r"^\s*(?:[\uf0b7\uf0a7\u2022\u2212\u25aa\u25cf\u2013▪●]|o(?=\s)|-(?=\s))\s*")
@@ -24,8 +26,6 @@ _ODD_SPACES = re.compile(r"[\u00a0\u202f\u2007\u2009\t]")
 _TOC_LINE = re.compile(r"\.{5,}\s*\d{1,3}\s*$")
 _PAGE_NUMBER = re.compile(r"^\s*(?:\d{1,3}\s*/\s*\d{1,3}|sivu \d{1,3})\s*$", re.IGNORECASE)
 _NUMBERED_ITEM = re.compile(r"^\(?\d{1,2}[.)]\s")
-_EMAIL = re.compile(r"(?:mailto:)?[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-_PHONE = re.compile(r"(?<![\w.,])(?:\+358[\s-]?\d{1,3}|0\d{1,3})[\s-]?\d{3,4}[\s-]?\d{2,4}(?!\w|[.,]\d|\s?€)")
 _URL_LINE = re.compile(r"^\s*(?:https?://|www\.)\S+\s*$")
 _MAILTO_LINE = re.compile(r"^\s*mailto:|^[\s,;]*(?:[\w.+-]+@[\w-]+(?:\.[\w-]+)+[\s,;]*)+$")
 # Compound prefixes whose hyphen is part of the word even at a line break ("sote-keskus").
@@ -47,9 +47,7 @@ def clean_text(raw: str, mask_contacts: bool = True) -> CleanText:
     lines = [_Line(_normalise(t), i + 1) for i, t in enumerate(raw.split("\n"))]
     lines = _drop_furniture(lines, mask_contacts)
     lines = _drop_repeated_blocks(lines)
-    if mask_contacts:
-        lines = _mask_lines(lines)
-    return _join(lines)
+    return _join(_mask_lines(lines, mask_contacts))
 
 
 def _normalise(line: str) -> str:
@@ -59,25 +57,23 @@ def _normalise(line: str) -> str:
     return re.sub(r" {2,}", " ", line.strip())
 
 
-def _mask_contacts(text: str) -> str:
-    text = _EMAIL.sub("[sähköposti]", text)
-    return _PHONE.sub("[puhelin]", text)
-
-
-def _mask_lines(lines: list[_Line]) -> list[_Line]:
-    """Mask e-mail addresses and phone numbers, including an address hyphenated across a line
-    break (``kelloniemi@savu-`` / ``koski.fi``): its tail on the next line is masked too."""
+def _mask_lines(lines: list[_Line], contacts: bool) -> list[_Line]:
+    """Mask identity codes always and, if ``contacts``, e-mail addresses and phone numbers, including
+    an address hyphenated across a line break (``kelloniemi@savu-`` / ``koski.fi``): its tail on the
+    next line is masked too."""
     out: list[_Line] = []
     carry = False
     for ln in lines:
-        text = ln.text
-        if carry and text:
-            text = re.sub(r"^\S+", "", text).lstrip()
-            carry = False
-        if re.search(r"[\w.+-]+@[\w.-]*-$", text):
-            text = re.sub(r"[\w.+-]+@[\w.-]*-$", "[sähköposti]", text)
-            carry = True
-        out.append(_Line(_mask_contacts(text), ln.number))
+        text = masking.mask_identity_codes(ln.text)
+        if contacts:
+            if carry and text:
+                text = re.sub(r"^\S+", "", text).lstrip()
+                carry = False
+            if re.search(r"[\w.+-]+@[\w.-]*-$", text):
+                text = re.sub(r"[\w.+-]+@[\w.-]*-$", masking.EMAIL_MASK, text)
+                carry = True
+            text = masking.mask_contacts(text)
+        out.append(_Line(text, ln.number))
     return out
 
 

@@ -1,0 +1,253 @@
+"""A question's topic terms: its content lemmas without frame words (status and filler words such as
+"käytössä", "suunnitteilla", "alueilla", "in use", "används", see ``cues``) or region names, each with its
+compound parts, other readings and glossary alternatives, and where an "or" makes two alternatives.
+English and Swedish questions reach the Finnish documents through the glossary and the corpus's own words.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Container, Sequence
+from dataclasses import dataclass, replace
+
+from assistant.cues import is_frame
+from assistant.glossary import bridge_hits
+from assistant.language import Language
+from assistant.lexical import STOPWORDS, tokenize, words
+from assistant.morphology import MAX_WORDS_ANALYSED, Morph, analyse
+
+_FUNCTION_CLASSES = {"asemosana", "sidesana", "suhdesana", "kieltosana", "huudahdussana", "lukusana"}
+YEAR_OR_COUNT = re.compile(r"\d{1,4}(?:[.,]\d+)*")  # years and counts constrain; longer codes (116117) name
+
+
+@dataclass(frozen=True)
+class Term:
+    """A topic term: a lemma (as the index spells it) and its compound parts ("lastensuojelu" -> lapsi,
+    suojelu), so that "lasten suojelu" can meet "lastensuojelu"; ``alternatives`` are other terms for the
+    same thing (the glossary's "terveyskeskus|terveysasema"). A phrase is a term whose parts are its words."""
+
+    lemma: str
+    parts: tuple[str, ...] = ()
+    alternatives: tuple[Term, ...] = ()
+    word: str = ""  # as the question spells it
+    verb: bool = False  # a verb or participle (a paraphrase the corpus may not use)
+    modifier: bool = False  # a genitive attribute of the next word ("työllisyyden kuntakokeilu"): it specifies
+    known: bool = True  # Voikko knows the word
+
+
+
+# "A tai B" splits a topic in two: evidence of A or of B answers. (Treating "ja" / "and" the same way was
+# measured too: one fewer evidence sentence on the calibration half, so "and" keeps both.)
+_OR = re.compile(r"\s(?:tai|ja/tai|or|and/or|eller|och/eller)\s", re.IGNORECASE)
+_WORD = re.compile(r"[\w][\w.:-]*[\w]|\w")
+
+
+@dataclass(frozen=True)
+class Terms:
+    """What ``topic_terms`` finds: terms in question order, where an "or" splits them, and frame words."""
+
+    terms: tuple[Term, ...]
+    either: tuple[tuple[int, ...], ...]
+    frame: tuple[str, ...]
+    lemmas: frozenset[str] = frozenset()  # every lemma of the question with compound parts, frame words included
+
+
+def _function_word(morph: Morph) -> bool:
+    """Pronouns, conjunctions, adpositions and number words ("kaksi"); a code in digits ("116117") names."""
+    return morph.word_class in _FUNCTION_CLASSES and not morph.word[:1].isdigit()
+
+
+Split = tuple[frozenset[int], frozenset[int]]  # positions of the words of phrase A and of phrase B
+
+
+def _either(positions: Sequence[int], split: Split | None) -> tuple[tuple[int, ...], ...]:
+    """Two groups of term indexes for "A tai B": the terms of phrase A and those of phrase B,
+    each with every term outside both phrases. Evidence of either group is evidence of the question."""
+    if split is None:
+        return ()
+    a = {i for i, p in enumerate(positions) if p in split[0]}
+    b = {i for i, p in enumerate(positions) if p in split[1]}
+    if not a or not b or a == b:
+        return ()
+    shared = [i for i in range(len(positions)) if i not in a | b]
+    return tuple(sorted(shared + sorted(a))), tuple(sorted(shared + sorted(b)))
+
+
+def _nearest_split(text: str, found: Sequence[tuple[int, Term]], start: int, end: int) -> Split | None:
+    """English/Swedish "A or B": the terms right next to "or" (at most one word between) are the alternatives."""
+    before = [p for p, t in found if p < start and len(text[p:start].split()) <= len(t.word.split()) + 1]
+    after = [p for p, _ in found if p >= end and len(text[end:p].split()) <= 1]
+    if not before or not after:
+        return None
+    return frozenset({max(before)}), frozenset({min(after)})
+
+
+def _phrase_split(seen: Sequence[tuple[int, Morph, str]], start: int, end: int) -> Split | None:
+    """The noun phrases either side of "tai": the words next to it in the same case, with the genitive
+    attributes before them ("palliatiivista hoitoa tai saattohoitoa kotona" -> "palliatiivista hoitoa" /
+    "saattohoitoa"). Coordinated attributes share their head ("lasten tai nuorten palvelut")."""
+    before = [w for w in seen if w[0] < start]
+    after = [w for w in seen if w[0] >= end]
+    if not before or not after:
+        return None
+    head = before[-1][1].case
+    i = len(before) - 1
+    while i > 0 and before[i - 1][1].case in (head, "omanto", "") and before[i - 1][1].word_class != "teonsana":
+        i -= 1
+    j = 0
+    while j + 1 < len(after) and after[j][1].case == "omanto":
+        j += 1  # genitive attributes lead to the head: "vammaisjärjestöjen verkosto"
+    case = after[j][1].case
+    while j + 1 < len(after) and after[j + 1][1].case == case and case and after[j + 1][1].word_class != "teonsana":
+        j += 1
+    a = {w[0] for w in before[i:]}
+    b = {w[0] for w in after[:j + 1]}
+    if head == "omanto" and j > 0:
+        a.add(after[j][0])  # "lasten ja nuorten palvelut": the head belongs to both
+    return frozenset(a), frozenset(b)
+
+
+# A name of several words before a hyphenated head: "Lapset puheeksi -menetelmä", "Ihmeelliset vuodet -ohjelma".
+_NAME = re.compile(r"(?<![\w-])([A-ZÅÄÖ][\wåäö]*(?:\s+[\wåäö]+){1,2})\s+[-–]\w")
+
+
+def _names(text: str, ordered: list[tuple[int, Term]], whole: bool) -> list[tuple[int, Term]]:
+    """Multi-word names become one phrase term whose words must stand together ("Lapset puheeksi", not
+    "Puheeksi otto"): those before a hyphenated head, and with ``whole`` the text itself when it is a
+    capitalised name of two to four words (a practice-map topic)."""
+    spans = [(m.start(1), m.end(1)) for m in _NAME.finditer(text)]
+    if whole and text[:1].isupper() and 2 <= len(text.split()) <= 4:
+        spans.append((0, len(text)))
+    for start, end in spans:
+        inside = [(p, t) for p, t in ordered if start <= p < end]
+        if len(inside) < 2:
+            continue
+        lemmas = tuple(t.lemma for _, t in inside)
+        phrase = Term(" ".join(lemmas), lemmas, word=text[start:end].strip())
+        ordered = [(p, t) for p, t in ordered if not start <= p < end] + [(inside[0][0], phrase)]
+        ordered.sort(key=lambda pt: pt[0])
+    return ordered
+
+
+def topic_terms(text: str, language: Language, vocabulary: Container[str] = (), whole: bool = False) -> Terms:
+    """The topic of ``text`` (region names already removed).
+
+    Finnish: each word's lemma unless it is a frame word, a function word (pronoun, conjunction,
+    adposition, numeral) or a stop word; an ambiguous form keeps its other readings as alternatives.
+    English/Swedish: the corpus's own words in the question (names and codes such as "Omaolo", "116117",
+    "AVAIN-mätaren", or Finnish words), the glossary's Finnish terms for the rest; when neither finds
+    anything, the question's own content words (which the corpus lacks, so the topic is absent).
+    """
+    split = _OR.search(text)
+    at: Split | None = None
+    terms: dict[str, tuple[int, Term]] = {}
+    frame: list[str] = []
+    lemmas: set[str] = set()
+    if language == "fi":
+        analysed: dict[str, Morph] = {}
+        unanalysed: set[str] = set()
+        seen: list[tuple[int, Morph, str]] = []
+        for match in re.finditer(r"\S+", text):
+            for word in words(match.group(0)):
+                if word not in analysed:  # a bounded number of distinct words per question
+                    if len(analysed) >= MAX_WORDS_ANALYSED:
+                        unanalysed.add(word)
+                    analysed[word] = Morph(word, word, known=False) if word in unanalysed else analyse(word)
+                seen.append((match.start(), analysed[word], match.group(0).strip(".,:;?!()")))
+        for i, (start, morph, surface) in enumerate(seen):
+            # Words past the analysis bound keep their own form (no Voikko call for them either).
+            tokens = [morph.word] if morph.word in unanalysed else tokenize(morph.word)
+            lemmas.update(tokens)
+            if not tokens or morph.word in STOPWORDS or YEAR_OR_COUNT.fullmatch(morph.word):
+                continue
+            lemma = tokens[0]
+            if is_frame(lemma) or is_frame(morph.lemma) or _function_word(morph) or (morph.is_verb and is_frame(morph.verb)):
+                frame.append(lemma)
+                continue
+            readings = tuple(Term(r) for r in morph.readings if r != lemma and not is_frame(r))
+            following = seen[i + 1][1] if i + 1 < len(seen) else None
+            modifier = morph.case == "omanto" and following is not None and following.word_class.startswith("nimisana")
+            parts = () if morph.word in unanalysed else word_parts(morph.word)
+            term = Term(lemma, parts, readings, surface, morph.is_verb, modifier, morph.known)
+            terms.setdefault(lemma, (start, term))
+        if split:
+            at = _phrase_split(seen, split.start(), split.end())
+    else:
+        for match in _WORD.finditer(text):
+            found = _corpus_word(match.group(0), match.start() == 0, vocabulary)
+            if found:
+                terms.setdefault(found.lemma, (match.start(), found))
+        for start, _, group in bridge_hits(text):
+            alternatives = [t for t in (phrase_term(alt) for alt in group) if t and not is_frame(t.lemma)]
+            if alternatives:
+                term = replace(alternatives[0], alternatives=tuple(alternatives[1:]), word=group[0])
+                terms.setdefault(term.lemma, (start, term))
+        if not terms:
+            for match in _WORD.finditer(text):
+                word = match.group(0).lower()
+                if len(word) > 2 and word.isalpha() and not is_frame(word) and word not in STOPWORDS:
+                    terms.setdefault(word, (match.start(), Term(word, word=match.group(0))))
+        frame = [w.lower() for w in re.findall(r"[\wåäö]+", text) if is_frame(w.lower())]
+        lemmas = set(tokenize(" ".join(" ".join(g) for _, _, g in bridge_hits(text))))
+        lemmas |= {t.lemma for _, t in terms.values()}
+        if split:
+            at = _nearest_split(text, [(p, t) for p, t in terms.values()], split.start(), split.end())
+    ordered = _names(text, sorted(terms.values(), key=lambda pt: pt[0]), whole)
+    positions = [p for p, _ in ordered]
+    return Terms(tuple(t for _, t in ordered), _either(positions, at or _aside(text, positions)), tuple(frame),
+                 frozenset(lemmas))
+
+
+def _aside(text: str, positions: Sequence[int]) -> Split | None:
+    """"X (Y)": the words in brackets name again what precedes them ("OT-keskus (osaamis- ja tukikeskus)",
+    "lifestyle counselling (elintapaohjaus)"), so the question is about X or about Y."""
+    match = re.search(r"\(([^()]+)\)", text)
+    if not match:
+        return None
+    inside = frozenset(p for p in positions if match.start() < p < match.end())
+    before = [p for p in positions if p < match.start()]
+    outside = frozenset(p for p in positions if p not in inside)
+    if not inside or not before:
+        return None
+    return outside, inside | (outside - {max(before)})
+
+
+def _corpus_word(word: str, first: bool, vocabulary: Container[str]) -> Term | None:
+    """A word of an English/Swedish question that the corpus itself uses: a name or code (capitalised,
+    with digits, dots or hyphens) or a Finnish word Voikko knows; a hyphenated name by its first piece."""
+    clean = word.strip(".,:;?!()")
+    if is_frame(clean.lower()) or YEAR_OR_COUNT.fullmatch(clean):
+        return None
+    name = any(ch.isdigit() or ch in ".-" for ch in clean) or (not first and clean[:1].isupper())
+    tokens = tokenize(clean)
+    if tokens and tokens[0] in vocabulary and (name or analyse(clean).known):
+        return Term(tokens[0], word_parts(clean), word=clean)
+    if "-" in clean and clean[:1].isupper():
+        head = tokenize(clean.split("-")[0])
+        if head and head[0] in vocabulary:
+            return Term(head[0], word=clean)
+    return None
+
+
+def phrase_term(phrase: str) -> Term | None:
+    """The term for a Finnish word or phrase from the glossary ("suun terveydenhuolto" needs both words)."""
+    lemmas = [t[0] for t in (tokenize(w) for w in phrase.split()) if t]
+    if not lemmas:
+        return None
+    if len(lemmas) == 1:
+        return Term(lemmas[0], word_parts(phrase))
+    return Term(" ".join(lemmas), tuple(lemmas))
+
+
+def word_parts(word: str) -> tuple[str, ...]:
+    """The parts a compound word is made of: its hyphenated pieces ("rai-arviointivälineistö" -> rai,
+    arviointivälineistö), else Voikko's compound parts ("lastensuojelu" -> lapsi, suojelu).
+
+    >>> word_parts("RAI-arviointivälineistö"), word_parts("etäkuntoutus"), word_parts("kunta")
+    (('rai', 'arviointivälineistö'), ('etä', 'kuntoutus'), ())
+    """
+    if "-" in word.strip("-"):
+        pieces = [tokenize(piece) for piece in word.split("-")]
+        return tuple(dict.fromkeys(p[0] for p in pieces if p))
+    tokens = tokenize(word)
+    return tuple(dict.fromkeys(t for t in tokens[1:] if t != tokens[0]))
