@@ -101,7 +101,7 @@ class VectorStore:
 
 @dataclass(frozen=True)
 class AnnConfig:
-    """Approximate-index parameters; measured with ``assistant bench --synthetic`` (README, Scaling)."""
+    """Approximate-index parameters; measured with ``assistant bench --synthetic`` (README, "Speed and scale")."""
 
     kind: str = "auto"  # "auto" | "flat" | "ivf" | "hnsw"
     nlist_per_sqrt: float = 4.0  # IVF cells = this x sqrt(n)
