@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any
 
+from assistant.cli_measure import add_measure_commands
 from assistant.config import Settings
 from assistant.errors import AssistantError
-from assistant.snapshot import current_generation
+from assistant.snapshot import current_generation, tidy
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -25,7 +27,22 @@ def cmd_index(args: argparse.Namespace) -> int:
 
     settings = _settings(args)
     print(f"Indexing {settings.corpus_dir}/ into {settings.index_dir}/ with {settings.embedder} ...", file=sys.stderr)
-    report = build_index(settings, rebuild=args.rebuild, quiet=args.quiet)
+    runner = None
+    if args.ray is not None:
+        from assistant.ray_build import RayRunner
+
+        where = f"the Ray cluster at {args.ray}" if args.ray else "a local Ray"
+        print(f"Loading, chunking and embedding on {where} ({args.ray_concurrency} actor(s), batch "
+              f"{args.ray_batch_size}) ...", file=sys.stderr)
+        runner = RayRunner(args.ray or None, batch_size=args.ray_batch_size, concurrency=args.ray_concurrency,
+                           num_gpus=args.ray_gpus)
+    try:
+        report = build_index(settings, rebuild=args.rebuild, quiet=args.quiet, wait=None if args.wait else 0.0,
+                             runner=runner)
+    finally:
+        if runner is not None:
+            print(runner.describe(), file=sys.stderr)
+            runner.close()
     print(report.summary())
     if getattr(args, "watch", False):
         from assistant.watch import watch_corpus
@@ -41,6 +58,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from assistant.api import create_app
 
     settings = _settings(args)
+    for name in tidy(settings.index_dir):
+        print(f"Removed {settings.index_dir / name}, left by an interrupted index run.", file=sys.stderr)
     if current_generation(settings.index_dir) is None and not args.no_index:
         from assistant.indexer import build_index
 
@@ -48,8 +67,24 @@ def cmd_serve(args: argparse.Namespace) -> int:
               "once) ...", file=sys.stderr)
         print(build_index(settings).summary(), file=sys.stderr)
     print(f"Chat: http://{args.host}:{args.port}/", file=sys.stderr)
+    if args.workers > 1:
+        # Each worker is its own process that loads the index itself; the vectors and BM25 postings are
+        # memory-mapped, so their pages are shared between the workers, not copied N times.
+        os.environ.update({"ASSISTANT_INDEX": str(settings.index_dir), "ASSISTANT_CORPUS": str(settings.corpus_dir),
+                           "ASSISTANT_EMBEDDER": settings.embedder})
+        uvicorn.run("assistant.cli:app_from_env", factory=True, workers=args.workers, host=args.host,
+                    port=args.port, log_level="warning")
+        return 0
     uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="warning")
     return 0
+
+
+def app_from_env() -> Any:
+    """App factory for ``serve --workers N`` (or ``uvicorn --factory assistant.cli:app_from_env``):
+    settings from the ``ASSISTANT_*`` environment."""
+    from assistant.api import create_app
+
+    return create_app(Settings.from_env())
 
 
 def cmd_mcp(args: argparse.Namespace) -> int:
@@ -113,43 +148,6 @@ def cmd_compare(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_eval(args: argparse.Namespace) -> int:
-    from assistant.eval_backends import Http, InProcess
-    from assistant.eval_report import default_paths, format_report, run
-
-    settings = _settings(args)
-    if args.url:
-        backend: Any = Http(args.url, settings.api_token)
-    else:
-        from assistant.service import Assistant
-
-        assistant = Assistant(settings)
-        assistant.load()
-        backend = InProcess(assistant)
-    paths = [Path(p) for p in args.paths] or default_paths()
-    if not paths:
-        print("Error: no question sets given and none in tests/data/. Give JSONL paths.", file=sys.stderr)
-        return 2
-    missing = [p for p in paths if not p.exists()]
-    if missing:
-        print(f"Error: no such question set: {missing[0]}. Give JSONL paths, or none for the sets in tests/data/.",
-              file=sys.stderr)
-        return 2
-    report = run(backend, paths, args.split, settings.corpus_dir)
-    print(json.dumps(report, ensure_ascii=False, indent=2) if args.json else format_report(report))
-    return 0
-
-
-def cmd_bench(args: argparse.Namespace) -> int:
-    from assistant.benchmark import run_benchmark, run_compare_benchmark
-
-    result = run_benchmark(_settings(args), Path(args.questions), args.repeat, args.build)
-    if args.compare:
-        result["compare"] = run_compare_benchmark(_settings(args), args.repeat)
-    print(json.dumps(result, indent=2))
-    return 0
-
-
 def cmd_feedback(args: argparse.Namespace) -> int:
     from assistant.feedback import FeedbackStore
 
@@ -179,6 +177,13 @@ def parser() -> argparse.ArgumentParser:
     paths(sp)
     sp.add_argument("--rebuild", action="store_true", help="ignore the existing index and build from scratch")
     sp.add_argument("--quiet", action="store_true", help="no progress bars")
+    sp.add_argument("--wait", action="store_true", help="if another index run is in progress, wait for it to finish")
+    sp.add_argument("--ray", nargs="?", const="", metavar="ADDRESS",
+                    help="load, chunk and embed on Ray Data: a local Ray without ADDRESS, else join the cluster "
+                         "at ADDRESS (e.g. ray://head:10001 or auto); needs pip install 'sote-assistant[scale]'")
+    sp.add_argument("--ray-batch-size", type=int, default=32, help="texts per embedding batch on Ray")
+    sp.add_argument("--ray-concurrency", type=int, default=1, help="Ray actors for loading and for embedding")
+    sp.add_argument("--ray-gpus", type=float, default=0.0, help="GPUs per embedding actor (sentence-transformers)")
     sp.add_argument("--watch", action="store_true", help="then keep watching the corpus and re-index on changes")
     sp.set_defaults(func=cmd_index)
 
@@ -187,6 +192,7 @@ def parser() -> argparse.ArgumentParser:
     sp.add_argument("--host", default="127.0.0.1")
     sp.add_argument("--port", type=int, default=8000)
     sp.add_argument("--no-index", action="store_true", help="do not build a missing index; answer 503 instead")
+    sp.add_argument("--workers", type=int, default=1, help="worker processes sharing the memory-mapped index")
     sp.set_defaults(func=cmd_serve)
 
     sp = sub.add_parser("mcp", help="serve the MCP tools (search, ask, get_document) over stdio")
@@ -212,25 +218,7 @@ def parser() -> argparse.ArgumentParser:
     out.add_argument("--json", action="store_true", help="print the API's JSON")
     sp.set_defaults(func=cmd_compare)
 
-    sp = sub.add_parser("eval", help="retrieval, answer and compare quality on JSONL sets, per calibration/validation half")
-    paths(sp)
-    sp.add_argument("paths", nargs="*", metavar="PATH",
-                    help="question, region-cell or compare-cell sets (default: the sets in tests/data/)")
-    sp.add_argument("--split", choices=("calibration", "validation", "all"), default="all",
-                    help="which half to evaluate (default: each half, reported separately)")
-    sp.add_argument("--url", help="evaluate a running server through POST /api/ask and /api/compare, "
-                                  "e.g. http://127.0.0.1:8000 (as the hidden sets are judged); sends "
-                                  "ASSISTANT_API_TOKEN as a bearer token when set")
-    sp.add_argument("--json", action="store_true", help="per-question rows and summaries as JSON")
-    sp.set_defaults(func=cmd_eval)
-
-    sp = sub.add_parser("bench", help="latency and throughput benchmark of /api/ask over HTTP")
-    paths(sp)
-    sp.add_argument("questions", help="JSONL file with a 'question' field per line")
-    sp.add_argument("--repeat", type=int, default=3)
-    sp.add_argument("--build", action="store_true", help="also time a full index build from an empty cache")
-    sp.add_argument("--compare", action="store_true", help="also time POST /api/compare, 10 topics x all regions")
-    sp.set_defaults(func=cmd_bench)
+    add_measure_commands(sub, paths)
 
     sp = sub.add_parser("feedback", help="list the feedback people left in the chat")
     sp.add_argument("--limit", type=int, default=50)

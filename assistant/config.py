@@ -24,7 +24,7 @@ class Settings:
     mask_contacts: bool = True
     # Sentence vectors (one e5 embedding per sentence, cached in the index's embedding cache) add dense
     # similarity to the ranking of the sentence that answers. Off: measured on the calibration half they
-    # changed one answer in 94 and cost ~3,600 embeddings at the first load (NOTES-README.md, "Measured").
+    # changed one answer in 94 and cost ~3,600 embeddings at the first load (README, "Measuring quality").
     # ASSISTANT_SENTENCE_VECTORS=1 turns them on.
     sentence_vectors: bool = False
     max_question_chars: int = MAX_QUESTION_CHARS

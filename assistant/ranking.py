@@ -157,7 +157,7 @@ def prior(kind: Kind, text: str) -> float:
 
 @dataclass(frozen=True)
 class Weights:
-    """How the signals add up; calibrated on the calibration half (NOTES-README.md, "Measured")."""
+    """How the signals add up; calibrated on the calibration half (README, "Measuring quality")."""
 
     dense: float = 4.0  # per unit of cosine above the best candidate's (cosines of e5 differ by hundredths)
     coverage: float = 1.0

@@ -6,7 +6,7 @@ A term is carried by its lemma, by a compound that contains it at a compound bou
 is generic ("yöpartio" for "yöpartiotoiminta", "omaolo" for "omaolo-palvelu"), by its compound parts side
 by side ("lasten suojelu" for "lastensuojelu"), and by its glossary synonyms. Terms weigh their IDF over
 chunks (Voikko lemmas, as in the BM25 index), so that a rare name outweighs a common word. Thresholds are
-calibrated on the calibration halves of tests/data (NOTES-README.md, "Measured").
+calibrated on the calibration halves of tests/data (README, "Measuring quality").
 """
 
 from __future__ import annotations

@@ -1,12 +1,19 @@
-"""An index generation on disk: its layout, manifest, atomic swap-in, and loading it for search.
+"""An index generation on disk: its layout, writing it, atomic swap-in, clean-up, and loading it.
 
 Layout under the index folder::
 
     current -> gen-<stamp>/     symlink, replaced atomically when a build succeeds
     gen-<stamp>/manifest.json   embedder, dimension, tokenizer, chunking, documents and their hashes
-    gen-<stamp>/vectors.faiss   FAISS IndexIDMap2(IndexFlatIP) keyed by chunk id
+    gen-<stamp>/vectors.faiss   FAISS IndexIDMap2(IndexFlatIP), rows in catalog order, keyed by chunk id
+    gen-<stamp>/ann.faiss       approximate index over the same rows (large corpora only)
+    gen-<stamp>/bm25/*.npy      BM25 posting lists and row -> terms (``sparse.SparseBm25``)
     gen-<stamp>/catalog.sqlite  documents (cleaned text, metadata) and chunks (text, offsets, tokens)
     embeddings.sqlite           embedding cache shared by generations
+    .lock                       held by the one build allowed at a time (``index_lock``)
+
+A loaded ``Snapshot`` maps the vectors and posting lists and reads chunk texts from SQLite on demand;
+``chunks`` (everything as Python objects) is still there for code that scans all chunks, loaded on
+first use.
 """
 
 from __future__ import annotations
@@ -16,33 +23,78 @@ import os
 import shutil
 import time
 import uuid
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from assistant.catalog import StoredChunk, StoredDocument, read_chunks, read_documents, read_lexicon
-from assistant.errors import EmbedderMismatch, IndexMissing
-from assistant.store import VectorStore
+import numpy as np
 
-FORMAT = 1
+from assistant.catalog import (
+    ChunkCatalog,
+    StoredChunk,
+    StoredDocument,
+    write_catalog,
+)
+from assistant.errors import EmbedderMismatch, IndexMissing
+from assistant.index_lock import try_index_lock
+from assistant.sparse import SparseBm25
+from assistant.store import AnnConfig, DenseIndex, VectorStore, build_ann
+
+FORMAT = 2  # 2: vectors in catalog order, bm25/ and ann.faiss beside them
 CURRENT = "current"
 MANIFEST, VECTORS, CATALOG, CACHE = "manifest.json", "vectors.faiss", "catalog.sqlite", "embeddings.sqlite"
+ANN, BM25 = "ann.faiss", "bm25"
 
 
 @dataclass(frozen=True)
 class Snapshot:
-    """A loaded, searchable index generation (everything in memory; the files may go away)."""
+    """A loaded, searchable index generation: vectors and postings mapped, chunk texts read on demand."""
 
     path: Path
     manifest: dict[str, Any]
-    vectors: VectorStore
-    documents: dict[str, StoredDocument]
-    chunks: tuple[StoredChunk, ...]
-    lexicon: dict[str, list[str]]
+    vectors: DenseIndex
+    documents: Mapping[str, StoredDocument]
+    catalog: ChunkCatalog
+    sparse: SparseBm25 | None
 
     @property
     def embedder(self) -> str:
         return str(self.manifest["embedder"])
+
+    @cached_property
+    def chunks(self) -> tuple[StoredChunk, ...]:
+        """Every chunk in memory, in catalog order (for code that still scans them all)."""
+        return tuple(self.catalog.every_chunk())
+
+    @cached_property
+    def lexicon(self) -> dict[str, list[str]]:
+        return self.catalog.lexicon()
+
+
+class _Documents(Mapping[str, StoredDocument]):
+    """Documents by id, each read from SQLite when asked for (their texts are most of the catalog)."""
+
+    def __init__(self, catalog: ChunkCatalog) -> None:
+        self._catalog = catalog
+        self._ids = tuple(sorted(d.doc_id for d in catalog.stored_documents(with_text=False)))
+        self._known = frozenset(self._ids)
+
+    def __getitem__(self, doc_id: str) -> StoredDocument:
+        found = self._catalog.stored_documents(only=doc_id)
+        if not found:
+            raise KeyError(doc_id)
+        return found[0]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._ids)
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    def __contains__(self, doc_id: object) -> bool:
+        return doc_id in self._known
 
 
 def current_generation(index_dir: Path) -> Path | None:
@@ -61,6 +113,22 @@ def new_generation(index_dir: Path) -> Path:
     return path
 
 
+def write_generation(folder: Path, documents: Iterable[StoredDocument], chunks: Sequence[StoredChunk],
+                     vectors: VectorStore, manifest: dict[str, Any], lexicon: dict[str, list[str]],
+                     ann: AnnConfig | None = None) -> None:
+    """Write every file of a generation; ``vectors`` must hold exactly the ids of ``chunks``. ``documents``
+    is iterated once, last (a generator keeps a large corpus's texts out of memory)."""
+    ids = [sc.chunk.chunk_id for sc in chunks]
+    if vectors.size != len(ids):
+        raise RuntimeError(f"vector count {vectors.size} != chunk count {len(ids)}; run with --rebuild")
+    ordered = vectors.ordered(ids)
+    ordered.save(folder / VECTORS)
+    kind = build_ann(ordered.matrix(), folder / ANN, ann) if ids else "flat"
+    SparseBm25.from_tokens([sc.tokens for sc in chunks]).save(folder / BM25)
+    write_catalog(folder / CATALOG, documents, chunks, lexicon)
+    write_manifest(folder, {**manifest, "format": FORMAT, "ann": kind})
+
+
 def publish(index_dir: Path, building: Path) -> Path:
     """Rename the finished build into place and repoint ``current`` in one atomic ``os.replace``."""
     final = index_dir / building.name.removeprefix(".building-")
@@ -74,12 +142,31 @@ def publish(index_dir: Path, building: Path) -> Path:
     return final
 
 
-def remove_stale(index_dir: Path, keep: Path | None) -> None:
-    """Delete old generations and leftovers of interrupted builds (never the live one)."""
+def remove_stale(index_dir: Path, keep: Path | None) -> list[str]:
+    """Delete old generations, leftovers of interrupted builds and half-made ``current`` links (never
+    the live generation). Call it only while holding the index lock. Returns what was removed."""
     live = current_generation(index_dir)
-    for path in index_dir.glob("*gen-*"):
-        if path.is_dir() and path.resolve() not in {live, keep.resolve() if keep else None}:
+    keep_paths = {live, keep.resolve() if keep else None}
+    removed = []
+    for path in sorted(index_dir.glob("*gen-*")):
+        if path.is_dir() and not path.is_symlink() and path.resolve() not in keep_paths:
             shutil.rmtree(path, ignore_errors=True)
+            removed.append(path.name)
+    for link in sorted(index_dir.glob(f".{CURRENT}.*")):
+        link.unlink(missing_ok=True)
+        removed.append(link.name)
+    return removed
+
+
+def tidy(index_dir: Path) -> list[str]:
+    """Remove what killed runs left behind, unless a build is running right now (then leave it be)."""
+    if not index_dir.is_dir():
+        return []
+    try:
+        with try_index_lock(index_dir) as locked:
+            return remove_stale(index_dir, keep=None) if locked else []
+    except OSError:  # a replica serving a read-only mount: nothing to clean, and that is fine
+        return []
 
 
 def write_manifest(folder: Path, manifest: dict[str, Any]) -> None:
@@ -90,7 +177,7 @@ def read_manifest(folder: Path) -> dict[str, Any]:
     return dict(json.loads((folder / MANIFEST).read_text(encoding="utf-8")))
 
 
-def load_snapshot(index_dir: Path, expected_embedder: str | None = None) -> Snapshot:
+def load_snapshot(index_dir: Path, expected_embedder: str | None = None, ann: AnnConfig | None = None) -> Snapshot:
     """Load the live generation; raises ``IndexMissing`` / ``EmbedderMismatch`` with what to do."""
     folder = current_generation(index_dir)
     if folder is None or not (folder / MANIFEST).exists():
@@ -104,7 +191,11 @@ def load_snapshot(index_dir: Path, expected_embedder: str | None = None) -> Snap
             f"but the configured embedder is {expected_embedder}. Re-index with "
             f"`assistant index --rebuild --embedder {expected_embedder}` or configure the index's embedder."
         )
-    vectors = VectorStore.load(folder / VECTORS)
-    documents = {d.doc_id: d for d in read_documents(folder / CATALOG)}
-    chunks = tuple(read_chunks(folder / CATALOG))
-    return Snapshot(folder, manifest, vectors, documents, chunks, read_lexicon(folder / CATALOG))
+    vectors = DenseIndex(folder / VECTORS, folder / ANN, ann)
+    catalog = ChunkCatalog(folder / CATALOG)
+    if vectors.size != catalog.size or (vectors.size and not np.array_equal(
+            vectors.ids[:1], [c.chunk.chunk_id for c in catalog.chunks([0])])):
+        raise IndexMissing(f"The index in {index_dir}/ is inconsistent (vectors and catalog differ). "
+                           "Run `assistant index --rebuild`.")
+    sparse = SparseBm25.load(folder / BM25) if (folder / BM25).is_dir() else None
+    return Snapshot(folder, manifest, vectors, _Documents(catalog), catalog, sparse)

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.slow
 # Quality floors: a regression below these fails the build. Measured values are in the README; the floors
 # sit a little below them so that harmless changes don't flap. The dev set's cross-region questions are
 # open "how do the regions…" questions: since a region is cited only with a sentence that carries the topic,
-# their recall is lower than the old passage-level rule's (README, "Measured").
+# their recall is lower than the old passage-level rule's (README, "Measuring quality").
 FLOORS = {"hit@5": 0.87, "mrr@10": 0.75, "region_recall@10": 0.9, "cited_f1": 0.55}
 MAX_ANSWERABLE_ABSTAINED = 0.2
 MIN_UNANSWERABLE_ABSTAINED = 0.5
