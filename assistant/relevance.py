@@ -201,10 +201,14 @@ class Relevance:
         """For a hyphenated compound whose first piece is written as a name ("RAI-arviointi", "Kanta-arkisto",
         "AVAIN-mätaren"): every compound of that name, and an acronym as a word of its own ("RAI:n")."""
         word = term.word
-        if "-" not in word.strip("-") or not word[:1].isupper():
+        if "-" not in word.strip("-"):
             return set(), None
         piece = word.split("-")[0]
         lemma = (tokenize(piece) or [piece.lower()])[0]
+        # A lowercase hyphenated word the corpus never uses ("walk-in-tyyppisiä") is named by its first piece
+        # too, unless that piece is a common word ("sote-", "etä-").
+        if not word[:1].isupper() and (self.carriers(term.lemma) or self.generic(lemma) or len(lemma) < 3):
+            return set(), None
         prefix = lemma + "-"
         out = set()
         i = bisect.bisect_left(self._vocab, prefix)
