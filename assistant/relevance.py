@@ -29,6 +29,8 @@ class Thresholds:
     answer: float = 0.85
     answer_other: float = 0.785
     coverage: float = 0.6  # share of a topic's weight a sentence must carry to be evidence of it
+    long_topic: int = 3  # terms that make a topic long (see ``EvidenceFinder.required``)
+    long_coverage: float = 0.5  # a long topic's heaviest term carries it alone when it outweighs the rest together
     about: float = 0.4  # share a sentence must touch for its date or figure to answer about the topic
     dense_sentence: float = 1.01  # cosine of topic and sentence that counts as evidence (above 1: off)
     coverage_weight: float = 0.05  # how much topic coverage adds to a passage's cosine
