@@ -58,7 +58,7 @@ class EvidenceFinder:
         if min(len(g) for g in groups) < self.t.long_topic:
             return self.t.coverage
         heaviest = min(max(topic.weights[i] for i in g) / sum(topic.weights[i] for i in g) for g in groups)
-        return max(self.t.long_coverage, min(self.t.coverage, heaviest))
+        return min(self.t.coverage, heaviest) if heaviest >= self.t.long_coverage else self.t.coverage
 
     def carries(self, topic: Topic, sentence: IndexedSentence, required: float | None = None) -> float:
         """The sentence's topic coverage (0 when below the evidence threshold, see ``required``)."""
