@@ -111,7 +111,8 @@ class EvidenceFinder:
         wanted = set(regions)
         rows = [r for r in self.relevance.rows_with(topic)
                 if self.chunks[r].region in wanted and filters.admits(self.chunks[r])]
-        present = any(self.relevance.chunk_coverage(topic, self.chunks[r].chunk_id, partial=True) >= self.t.coverage
+        required = self.required(topic) if topic else self.t.coverage
+        present = any(self.relevance.chunk_coverage(topic, self.chunks[r].chunk_id, partial=True) >= required
                       for r in rows)
         seen: set[int] = set()
         for r in rows:
