@@ -8,6 +8,7 @@ what the documents do say, with its citation.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 from typing import Protocol
 
@@ -26,6 +27,7 @@ EVIDENCE_CANDIDATES = 20  # evidence sentences (in scope, strongest first) that 
 TOP_KEPT = 2  # retrieved passages that stay first in a region-by-region answer's sources (calibrated)
 LIST_ITEMS = 8
 LIST_ITEM_CHARS = 240  # a longer line is prose, not a list item
+_BARE_YEAR = re.compile(r"(?:19|20)\d{2}|\d{1,2}")  # a year or a small number ties nothing
 
 
 class Composer(Protocol):
@@ -133,8 +135,17 @@ class ExtractiveComposer:
         if not topic:
             return True
         if not near_topic(query.kind, s.text, topic):
-            return False
+            # The figure stands apart from the topic words: it answers only in a sentence that carries the whole
+            # topic, and a topic of generic words alone ("asukas") cannot tie a distant figure to itself.
+            specific = any(w > self.t.min_weight for w in topic.weights)
+            return specific and topic.coverage(s.full, s.tokens, s.sequence) >= 1.0
         if topic.touches(s.full, s.tokens, s.sequence) >= self.t.about:
+            return True
+        # A date or code the question itself names ("30.6.2021 mennessä") ties the sentence to the question
+        # even where a topic word is spelt beyond recognition (a hyphenation break: "kir-japidon"); a bare year
+        # is too common to do so.
+        if any(not _BARE_YEAR.fullmatch(n) and re.search(rf"(?<![\d.,]){re.escape(n)}(?![\d,]|\.\d)", s.text)
+               for n in query.numbers):
             return True
         before = self._before(s)
         return bool(before and topic.touches(before.full, before.tokens, before.sequence) >= self.t.about)

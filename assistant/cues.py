@@ -45,6 +45,8 @@ FRAME_FI = frozenset({
     # focus and time adverbs
     "jo", "vielä", "nyt", "myös", "edelleen", "enää", "juuri", "aina", "usein", "yhä", "jälleen", "vain",
     "ainoastaan", "erityisesti", "lähinnä", "esimerkiksi", "miksi", "syy",
+    # quantifiers of the figure asked ("Montako asiakasta tarvitaan vähintään?"): they frame the figure
+    "vähintään", "enintään", "yhteensä", "kaikkiaan", "noin", "arviolta", "keskimäärin", "lähes",
     # postpositions whose first reading is a noun ("jälkeen" -> jälki, "aikana" -> aika, "vuoksi" -> vuo)
     "jälki", "jälkeen", "aika", "aikana", "kausi", "kautta", "vuo", "vuoksi", "takia", "väli", "välillä", "sija",
     "sijaan", "myötä", "kesken", "ennen", "asti", "saakka", "mukaan", "mukaa", "lisäksi", "lisä", "osa-alue",
@@ -68,7 +70,8 @@ FRAME_OTHER = frozenset({
     "nämns", "välfärdsområde", "välfärdsområdet", "välfärdsområden", "välfärdsområdena", "område", "området",
     "områden", "områdena", "regioner", "regionerna", "var", "vilka", "vilken", "vilket", "vad", "vem",
     "när", "hur", "många", "mycket", "det", "den", "de", "en", "ett", "och", "eller", "i", "på", "av", "för",
-    "till", "med", "om", "som", "är", "vara", "varit", "redan", "ännu",
+    "till", "med", "om", "som", "är", "vara", "varit", "redan", "ännu", "minst", "totalt", "ungefär",
+    "least", "total", "approximately", "minimum", "maximum",
 })
 
 

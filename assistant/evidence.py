@@ -49,10 +49,21 @@ class EvidenceFinder:
         self.sentences = sentences
         self.t = thresholds
 
-    def carries(self, topic: Topic, sentence: IndexedSentence) -> float:
-        """The sentence's topic coverage (0 when below the evidence threshold)."""
+    def required(self, topic: Topic) -> float:
+        """The coverage a sentence needs to be evidence of ``topic``. A long topic (an open question's
+        "matalan kynnyksen mielenterveyspalvelut", "customer feedback and client experience") is rarely
+        said whole in one sentence: its heaviest (most specific) term then suffices, provided it carries at
+        least ``Thresholds.long_coverage`` of the weight; frame words are never terms, so they never count."""
+        groups = topic.either or (tuple(range(len(topic.terms))),)
+        if min(len(g) for g in groups) < self.t.long_topic:
+            return self.t.coverage
+        heaviest = min(max(topic.weights[i] for i in g) / sum(topic.weights[i] for i in g) for g in groups)
+        return min(self.t.coverage, heaviest) if heaviest >= self.t.long_coverage else self.t.coverage
+
+    def carries(self, topic: Topic, sentence: IndexedSentence, required: float | None = None) -> float:
+        """The sentence's topic coverage (0 when below the evidence threshold, see ``required``)."""
         coverage = topic.coverage(sentence.full, sentence.tokens, sentence.sequence)
-        return coverage if coverage >= self.t.coverage else 0.0
+        return coverage if coverage >= (self.required(topic) if required is None else required) else 0.0
 
     def find(self, topic: Topic, regions: Sequence[str], filters: Filters | None = None,
              topic_vector: np.ndarray | None = None) -> dict[str, list[Found]]:
@@ -60,12 +71,13 @@ class EvidenceFinder:
         filters = filters or Filters()
         wanted = set(regions)
         found: dict[int, Found] = {}
+        required = self.required(topic) if topic else 1.0
         for row in self.relevance.rows_with(topic) if topic else ():
             chunk = self.chunks[row]
             if chunk.region not in wanted or not filters.admits(chunk):
                 continue
             for sid in self.sentences.of_chunk(chunk.chunk_id):
-                coverage = self.carries(topic, self.sentences[sid])
+                coverage = self.carries(topic, self.sentences[sid], required)
                 if coverage and sid not in found:
                     found[sid] = Found(chunk, self.sentences[sid], coverage)
         if topic_vector is not None and self.t.dense_sentence <= 1.0:
@@ -99,7 +111,8 @@ class EvidenceFinder:
         wanted = set(regions)
         rows = [r for r in self.relevance.rows_with(topic)
                 if self.chunks[r].region in wanted and filters.admits(self.chunks[r])]
-        present = any(self.relevance.chunk_coverage(topic, self.chunks[r].chunk_id, partial=True) >= self.t.coverage
+        required = self.required(topic) if topic else self.t.coverage
+        present = any(self.relevance.chunk_coverage(topic, self.chunks[r].chunk_id, partial=True) >= required
                       for r in rows)
         seen: set[int] = set()
         for r in rows:

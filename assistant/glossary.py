@@ -95,6 +95,26 @@ GLOSSARY: dict[str, str] = {
     "family caregiver": "perhehoitaja|omaishoitaja", "foster carer": "perhehoitaja", "team model": "tiimimalli",
     "multi-service": "monipalvelu", "sign language": "viittomakieli", "migrants": "maahanmuuttaja",
     "ombudsman": "asiamies", "patient ombudsman": "potilasasiamies", "social ombudsman": "sosiaaliasiamies",
+    # English: the administrative words of plans and reports (so that a question made of them still reaches
+    # the documents instead of being judged absent word by word)
+    "cooperation": "yhteistyö", "co-operation": "yhteistyö", "collaboration": "yhteistyö", "integration": "integraatio",
+    "salary": "palkka", "salaries": "palkka", "wage": "palkka", "employees": "työntekijä", "employee": "työntekijä",
+    "employer": "työnantaja", "customer": "asiakas", "client": "asiakas", "patient": "potilas", "family": "perhe",
+    "equality": "yhdenvertaisuus|tasa-arvo",
+    "participation": "osallisuus", "inclusion": "osallisuus", "availability": "saatavuus", "accessibility": "saavutettavuus|saatavuus",
+    "quality": "laatu", "safety": "turvallisuus", "effectiveness": "vaikuttavuus", "impact": "vaikuttavuus",
+    "monitoring": "seuranta", "follow-up": "seuranta", "assessment": "arviointi", "research": "tutkimus",
+    "university": "yliopisto", "legislation": "lainsäädäntö|laki", "shortage": "pula", "workforce": "henkilöstö|työvoima",
+    "personnel": "henkilöstö", "digitalisation": "digitalisaatio", "digitalization": "digitalisaatio",
+    "housing": "asuminen", "objective": "tavoite", "objectives": "tavoite", "target": "tavoite",
+    # Swedish: the same administrative words
+    "samarbete": "yhteistyö", "lön": "palkka", "anställda": "työntekijä",
+    "arbetsgivare": "työnantaja", "kund": "asiakas", "klient": "asiakas", "familj": "perhe",
+    "jämlikhet": "yhdenvertaisuus|tasa-arvo", "delaktighet": "osallisuus",
+    "tillgänglighet": "saavutettavuus|saatavuus", "tillgång": "saatavuus", "kvalitet": "laatu", "säkerhet": "turvallisuus",
+    "verkningsfullhet": "vaikuttavuus", "effekt": "vaikuttavuus", "uppföljning": "seuranta", "bedömning": "arviointi",
+    "forskning": "tutkimus", "universitet": "yliopisto", "lagstiftning": "lainsäädäntö|laki", "brist": "pula",
+    "digitalisering": "digitalisaatio", "boende": "asuminen", "målsättning": "tavoite",
     # Swedish: practices and services the documents name
     "nattpatrull": "yöpartio", "läkemedelsautomat": "lääkeautomaatti", "läkemedelsdispenser": "lääkeautomaatti",
     "sjukhusvård i hemmet": "kotisairaala", "hemsjukvården": "kotisairaala|kotisairaanhoito", "mobilt sjukhus": "liikkuva sairaala",

@@ -98,7 +98,7 @@ _KINDS: tuple[tuple[Kind, re.Pattern[str]], ...] = (
     ("how_much", re.compile(
         r"(\b(kuinka paljon|paljonko|kuinka suur\w*|mikä on .*(osuus|prosentti|summa|hinta|budjetti|kustannu\w*)|"
         r"osuu\w*|prosent\w*|kustannu\w*|budjet\w*|talousarvi\w*|hinta|hinnan|asiakasmaksu\w*|euro\w*|"
-        r"how much|what share|what proportion|what percentage|percent\w*|cost\w*|budget\w*|fee\w*|price\w*|"
+        r"how much|what share|what proportion|what percentage|percent\w*|cost\w*|budget\w*|fees?|price\w*|"
         r"hur mycket|hur stor|andel\w*|procent\w*|kostnad\w*|budget\w*|avgift\w*)\b|%)", re.IGNORECASE)),
     ("who", re.compile(
         r"\b(kuka|ketkä|keitä|kenen|kenelle|keneltä|kenet|mikä taho|mitkä tahot|mikä organisaatio|mikä yksikkö|"
@@ -115,6 +115,12 @@ _KINDS: tuple[tuple[Kind, re.Pattern[str]], ...] = (
         r"(mitä|what|which)\s+(?!is\b|are\b|does\b|do\b|did\b|was\b|were\b|has\b|have\b)"
         r"[\w-]+(ja|jä|ita|itä|ia|iä|ta|tä|s)\b)", re.IGNORECASE)),
 )
+# A question of manner ("Miten…", "Millä tavoin…", "How do…", "Hur…") describes a way of doing, not a figure.
+_MANNER = re.compile(r"^\s*(miten|millä tavo\w*|millä keinoin|kuinka(?!\s+(paljon|monta|moni\w*|suur\w*|usein))|"
+                     r"how(?!\s+(many|much|often|soon|large|big))|in what way|"
+                     r"hur(?!\s+(många|mycket|stor\w*|ofta))|på vilket sätt)\b", re.IGNORECASE)
+_FIGURE_ASKED = re.compile(r"\b(kuinka (paljon|monta|moni\w*|suur\w*|usein)|paljonko|montako|moniko|"
+                           r"how (many|much|often|large|big)|hur (många|mycket|stor\w*|ofta))\b", re.IGNORECASE)
 _NUMBER = re.compile(r"\b\d+(?:[.,]\d+)*\b")
 
 
@@ -124,8 +130,12 @@ def question_kind(text: str) -> Kind:
     >>> question_kind("Mihin mennessä RAI otetaan käyttöön?"), question_kind("Kuinka suuri osa käynneistä?")
     ('when', 'how_much')
     """
+    manner = _MANNER.search(text)
     for kind, pattern in _KINDS:
-        if pattern.search(text):
+        found = pattern.search(text)
+        # "Miten kustannuksia hillitään?" asks how, not how much: under a manner question only the
+        # interrogative itself ("kuinka paljon", "how many") asks for a figure, never a noun such as "kustannus".
+        if found and not (manner and kind in ("how_many", "how_much") and not _FIGURE_ASKED.search(text)):
             return kind
     return "open"
 

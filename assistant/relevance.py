@@ -29,6 +29,8 @@ class Thresholds:
     answer: float = 0.85
     answer_other: float = 0.785
     coverage: float = 0.6  # share of a topic's weight a sentence must carry to be evidence of it
+    long_topic: int = 3  # terms that make a topic long (see ``EvidenceFinder.required``)
+    long_coverage: float = 0.5  # a long topic's heaviest term carries it alone when it outweighs the rest together
     about: float = 0.4  # share a sentence must touch for its date or figure to answer about the topic
     dense_sentence: float = 1.01  # cosine of topic and sentence that counts as evidence (above 1: off)
     coverage_weight: float = 0.05  # how much topic coverage adds to a passage's cosine
@@ -201,10 +203,14 @@ class Relevance:
         """For a hyphenated compound whose first piece is written as a name ("RAI-arviointi", "Kanta-arkisto",
         "AVAIN-mätaren"): every compound of that name, and an acronym as a word of its own ("RAI:n")."""
         word = term.word
-        if "-" not in word.strip("-") or not word[:1].isupper():
+        if "-" not in word.strip("-"):
             return set(), None
         piece = word.split("-")[0]
         lemma = (tokenize(piece) or [piece.lower()])[0]
+        # A lowercase hyphenated word the corpus never uses ("walk-in-tyyppisiä") is named by its first piece
+        # too, unless that piece is a common word ("sote-", "etä-").
+        if not word[:1].isupper() and (self.carriers(term.lemma) or self.generic(lemma) or len(lemma) < 3):
+            return set(), None
         prefix = lemma + "-"
         out = set()
         i = bisect.bisect_left(self._vocab, prefix)

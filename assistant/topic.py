@@ -87,15 +87,32 @@ def lemma_sequence(text: str) -> tuple[tuple[str, ...], frozenset[str]]:
     """(word lemmas in order, lemmas with compound parts) of ``text``; a hyphenated word's pieces follow it."""
     sequence: list[str] = []
     tokens: set[str] = set()
-    for word in _GLUED.sub(r"\1 \2", text).split():
+    split = _GLUED.sub(r"\1 \2", text).split()
+    for at, word in enumerate(split):
         found = tokenize(word)
         if not found:
             continue
+        if word.endswith("-") and len(word) > 2:
+            tokens.update(_elided(word.rstrip("-").lower(), split[at + 1:at + 4]))
         tokens.update(found)
         if "-" in word.strip("-"):  # the pieces first: "Lapset puheeksi-menetelmää" reads lapsi, puheeksi, …
             sequence.extend(p[0] for p in (tokenize(piece) for piece in word.split("-")) if p)
         sequence.append(found[0])
     return tuple(sequence), frozenset(tokens)
+
+
+_COORDINATORS = frozenset({"ja", "tai", "sekä", "eli", "että", "and", "or", "ja/tai"})
+
+
+def _elided(first: str, following: Sequence[str]) -> set[str]:
+    """The compound a Finnish elliptic coordination leaves unsaid: "mielenterveys- ja päihdepalvelut" speaks
+    of "mielenterveyspalvelut" too (the first piece takes the head of the compound after the conjunction)."""
+    if len(following) < 2 or following[0].lower().strip(",") not in _COORDINATORS:
+        return set()
+    after = tokenize(following[1])
+    if len(after) < 3 or not first.isalpha():
+        return set()
+    return {first + after[-1]}  # the first piece as written (a compound begins so), the head as a lemma
 
 
 def lemma_sets(text: str) -> tuple[frozenset[str], frozenset[str]]:

@@ -107,6 +107,9 @@ def test_frame_words_never_reach_the_topic(question):
     ("Onko Pohjois-Pohjanmaalle perustettu vammaisneuvosto?", "yes_no"),
     ("Mitä valtakunnallisia menetelmiä Lapissa hyödynnetään?", "list"),
     ("Miten kotihoitoa kehitetään?", "open"),
+    ("Miten kustannuksia on hillitty työnjaolla?", "open"),
+    ("How do the regions collect customer feedback?", "open"),
+    ("How much did the project cost?", "how_much"),
 ])
 def test_question_kind(question, kind):
     assert question_kind(question) == kind

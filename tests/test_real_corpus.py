@@ -16,15 +16,16 @@ pytestmark = pytest.mark.slow
 # Quality floors: a regression below these fails the build. Measured values are in the README; the floors
 # sit a little below them so that harmless changes don't flap. The dev set's cross-region questions are
 # open "how do the regions…" questions: since a region is cited only with a sentence that carries the topic,
-# their recall is lower than the old passage-level rule's (README, "Measuring quality").
-FLOORS = {"hit@5": 0.87, "mrr@10": 0.75, "region_recall@10": 0.9, "cited_f1": 0.55}
-MAX_ANSWERABLE_ABSTAINED = 0.2
+# their recall is lower than the old passage-level rule's (README, "Measuring quality"; a long topic's heaviest term
+# carries it since the second round of issue 7).
+FLOORS = {"hit@5": 0.87, "mrr@10": 0.75, "region_recall@10": 0.9, "cited_f1": 0.68}
+MAX_ANSWERABLE_ABSTAINED = 0.12
 MIN_UNANSWERABLE_ABSTAINED = 0.5
 DATA = DEV_SET.parent
 # The question sets of issue 7/8, per half (calibration, validation).
-SET_FLOORS = {"cited_f1": 0.85, "unanswerable_abstained": 0.75, "figure": 0.7, "evidence_sentence": 0.6,
+SET_FLOORS = {"cited_f1": 0.88, "unanswerable_abstained": 0.85, "figure": 0.8, "evidence_sentence": 0.62,
               "region_cells": 0.85, "presence": 0.95, "status": 0.7}
-MAX_SET_ANSWERABLE_ABSTAINED = {"calibration": 0.06, "validation": 0.2}
+MAX_SET_ANSWERABLE_ABSTAINED = {"calibration": 0.03, "validation": 0.12}
 
 
 def test_real_index_has_every_region_and_finds_a_known_passage(real_assistant):
