@@ -17,7 +17,7 @@ import unicodedata
 import zipfile
 from pathlib import Path
 
-from assistant.errors import AssistantError, UnreadableDocument
+from assistant.errors import AssistantError, TooLarge, UnreadableDocument
 from assistant.ingest.loaders import SUPPORTED_SUFFIXES, load_file
 from assistant.regions import REGIONS, canonical_region
 
@@ -25,6 +25,7 @@ REGION_NAMES = tuple(r.name for r in REGIONS)  # the 21 wellbeing services count
 MAX_NAME = 120
 MIN_YEAR, MAX_YEAR = 1990, 2100
 RESERVED = {"sources.toml", "readme.md"}
+__all__ = ["Conflict", "Rejected", "TooLarge"]  # TooLarge is errors.TooLarge, re-exported for the admin modules
 
 
 class Rejected(AssistantError):
@@ -35,10 +36,6 @@ class Rejected(AssistantError):
 
 class Conflict(AssistantError):
     status = 409
-
-
-class TooLarge(AssistantError):
-    status = 413
 
 
 def safe_name(raw: str) -> str:

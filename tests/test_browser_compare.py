@@ -11,8 +11,6 @@ import csv
 import io
 import json
 import os
-import threading
-import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,12 +18,12 @@ from typing import Any
 
 import pytest
 
+from tests.live import serve
 from tests.test_browser import (  # noqa: F401  (one server, browser and page fixture set per module)
     ANSWER_TIMEOUT_MS,
     CHROMIUM,
     OMAOLO_Q,
     REPO,
-    _free_port,
     _get_json,
     ask,
     browser,
@@ -286,8 +284,6 @@ def test_compare_screenshot(page: Page, server: str, tmp_path: Path) -> None:
 # ------------------------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def pdf_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    import uvicorn
-
     from assistant.api import create_app
     from assistant.config import Settings
     from assistant.indexer import build_index
@@ -304,16 +300,8 @@ def pdf_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
                                          'year = 2023\n', encoding="utf-8")
     settings = Settings(corpus_dir=corpus, index_dir=root / "index", data_dir=root / "data")
     build_index(settings, quiet=True)
-    port = _free_port()
-    srv = uvicorn.Server(uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 60
-    while not srv.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    thread.join(timeout=10)
+    with serve(create_app(settings), timeout=60) as url:
+        yield url
 
 
 def test_pdf_evidence_shows_its_page_and_links_the_file(browser: Browser, pdf_server: str) -> None:

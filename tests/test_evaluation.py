@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import json
-import socket
-import threading
-import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
@@ -164,25 +161,13 @@ def test_compare_is_skipped_with_a_note_when_unavailable():
 # -- through a real HTTP server ------------------------------------------------------------------------------
 @pytest.fixture
 def server_url(small_index, fake_embedder) -> Iterator[str]:
-    import uvicorn
-
     from assistant.api import create_app
     from assistant.service import Assistant
+    from tests.live import serve
     from tests.test_api import FAKE_THRESHOLDS
 
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(create_app(small_index, Assistant(small_index, fake_embedder, FAKE_THRESHOLDS)),
-                                           host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serve(create_app(small_index, Assistant(small_index, fake_embedder, FAKE_THRESHOLDS))) as url:
+        yield url
 
 
 def test_eval_over_http_matches_in_process(server_url, small_index, fake_embedder, tmp_path: Path, capsys):

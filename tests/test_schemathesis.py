@@ -8,16 +8,14 @@ import re
 import shutil
 import subprocess
 import sys
-import threading
-import time
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from assistant.api import create_app
-from assistant.benchmark import _free_port
 from assistant.service import Assistant
+from tests.live import serve
 from tests.test_api import FAKE_THRESHOLDS
 
 pytest.importorskip("schemathesis", reason="pip install -e '.[dev]' (schemathesis)")
@@ -38,29 +36,17 @@ CONFIG = '[parameters]\n"path.doc_id" = "lappi-raportti"\n"path.model" = "sote-a
 @pytest.mark.parametrize("tokens", [{"api_token": "reader-token", "admin_token": "admin-token"}, {}],
                          ids=["with-tokens", "open"])
 def test_schemathesis_reports_nothing(small_index, fake_embedder, tmp_path, tokens):
-    import uvicorn
-
     assert CLI, "the schemathesis command is not installed next to this Python"
     settings = replace(small_index, rate_limit=0, **tokens)  # the limiter has its own test
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(settings, Assistant(settings, fake_embedder, FAKE_THRESHOLDS)),
-                                           host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
+    app = create_app(settings, Assistant(settings, fake_embedder, FAKE_THRESHOLDS))
     config = tmp_path / "schemathesis.toml"
     config.write_text(CONFIG, "utf-8")
     auth = ["-H", "Authorization: Bearer admin-token"] if tokens else []
-    try:
+    with serve(app) as url:
         run = subprocess.run(
-            [CLI, "--config-file", str(config), "run", f"http://127.0.0.1:{port}/openapi.json", "--checks", "all",
+            [CLI, "--config-file", str(config), "run", f"{url}/openapi.json", "--checks", "all",
              "--max-examples", str(EXAMPLES), "--seed", "11", "--generation-database", "none", "--no-color", *auth],
             cwd=tmp_path, capture_output=True, text=True, timeout=180)
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
     output = run.stdout + run.stderr
     assert run.returncode == 0 and "Failures:" not in output, output[-6000:]
     # Warnings that are no fault of the schema: ids that do not exist, the refusals above, and admin
