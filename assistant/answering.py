@@ -9,7 +9,7 @@ what the documents do say, with its citation.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Protocol
 
 from assistant.evidence import Found
@@ -61,9 +61,10 @@ class Citations:
 class ExtractiveComposer:
     """Quotes the sentences that answer, from one loaded index's sentences."""
 
-    def __init__(self, chunks: Sequence[Chunk], sentences: SentenceIndex, relevance: Relevance,
+    def __init__(self, chunk_of: Callable[[int], Chunk | None], sentences: SentenceIndex, relevance: Relevance,
                  thresholds: Thresholds, weights: Weights | None = None) -> None:
-        self._chunks = {c.chunk_id: c for c in chunks}
+        """``chunk_of``: a chunk of the index by id (for a quoted sentence outside the retrieved passages)."""
+        self._chunk_of = chunk_of
         self.sentences = sentences
         self.relevance = relevance
         self.t = thresholds
@@ -102,30 +103,30 @@ class ExtractiveComposer:
     def _candidates(self, retrieved: Retrieved, evidence: Sequence[Found], depth: int = SINGLE_PASSAGES
                     ) -> list[Candidate]:
         order = {p.chunk.chunk_id: i for i, p in enumerate(retrieved.passages)}
-        sids: dict[int, int] = {}
+        chosen: dict[int, tuple[IndexedSentence, int]] = {}
         for p in retrieved.passages[:depth]:
-            for sid in self.sentences.of_chunk(p.chunk.chunk_id):
-                sids.setdefault(sid, order[p.chunk.chunk_id])
-        dense = retrieved.sentence_dense
-        for f in sorted(evidence, key=lambda f: -(f.coverage + _at(dense, f.sentence.id)))[:EVIDENCE_CANDIDATES]:
-            sids.setdefault(f.sentence.id, min(order.get(c, len(order)) for c in f.sentence.chunks))
-        return [self._candidate(sid, rank_, retrieved) for sid, rank_ in sids.items()]
+            for s in self.sentences.of_chunk(p.chunk):
+                chosen.setdefault(s.id, (s, order[p.chunk.chunk_id]))
+        if retrieved.similarity is not None:
+            self.sentences.prepare_vectors([f.sentence for f in evidence] + [s for s, _ in chosen.values()])
+        for f in sorted(evidence, key=lambda f: -(f.coverage + retrieved.dense(f.sentence)))[:EVIDENCE_CANDIDATES]:
+            chosen.setdefault(f.sentence.id, (f.sentence, min(order.get(c, len(order)) for c in f.sentence.chunks)))
+        return [self._candidate(s, rank_, retrieved) for s, rank_ in chosen.values()]
 
-    def _candidate(self, sid: int, rank_: int, retrieved: Retrieved) -> Candidate:
-        s = self.sentences[sid]
+    def _candidate(self, s: IndexedSentence, rank_: int, retrieved: Retrieved) -> Candidate:
         before = self._before(s)
         context = retrieved.topic.coverage(before.full, before.tokens, before.sequence) if before and retrieved.topic else 0.0
-        return Candidate(s, rank_, _at(retrieved.sentence_dense, sid), context)
+        return Candidate(s, rank_, retrieved.dense(s), context)
 
     def _after(self, s: IndexedSentence) -> IndexedSentence | None:
         """The quotable sentence after ``s`` in the same passage, if any."""
-        after = self.sentences[s.id + 1] if s.id + 1 < len(self.sentences) else None
+        after = self.sentences.get(s.id + 1)
         ok = after and after.doc_id == s.doc_id and set(after.chunks) & set(s.chunks) and after.quotable
         return after if ok else None
 
     def _before(self, s: IndexedSentence) -> IndexedSentence | None:
         """The sentence before ``s`` in the same passage, if any."""
-        before = self.sentences[s.id - 1] if s.id > 0 else None
+        before = self.sentences.get(s.id - 1) if s.id > 0 else None
         return before if before and before.doc_id == s.doc_id and set(before.chunks) & set(s.chunks) else None
 
     def _about_topic(self, query: Query, r: Ranked, retrieved: Retrieved) -> bool:
@@ -175,20 +176,20 @@ class ExtractiveComposer:
     def _list_items(self, first: IndexedSentence) -> list[IndexedSentence]:
         """``first`` and the list items that follow it in its passage (or its whole list, if it is an item)."""
         # The document's sentences in order (a list may run past the end of the passage).
-        ids = [s.id for s in self.sentences.sentences[max(0, first.id - LIST_ITEMS):first.id + LIST_ITEMS + 1]
-               if s.doc_id == first.doc_id]
-        at = ids.index(first.id)
+        near = self.sentences.around(first, LIST_ITEMS, LIST_ITEMS)
+        at = [s.id for s in near].index(first.id)
+        out: list[IndexedSentence]
         if first.item:
-            while at > 0 and self.sentences[ids[at - 1]].item:
+            while at > 0 and near[at - 1].item:
                 at -= 1
             out = []
         else:
             out, at = [first], at + 1
         announced = first.text.endswith(":")  # "…keskeisinä teemoina olivat:" opens a list of lines
-        while at < len(ids) and (self.sentences[ids[at]].item or announced) and len(out) < LIST_ITEMS:
-            if len(self.sentences[ids[at]].text) > LIST_ITEM_CHARS:
+        while at < len(near) and (near[at].item or announced) and len(out) < LIST_ITEMS:
+            if len(near[at].text) > LIST_ITEM_CHARS:
                 break
-            out.append(self.sentences[ids[at]])
+            out.append(near[at])
             at += 1
         return out
 
@@ -211,7 +212,7 @@ class ExtractiveComposer:
         for region in with_evidence:
             found = retrieved.evidence[region]
             order = {p.chunk.chunk_id: i for i, p in enumerate(retrieved.by_region.get(region, ()))}
-            candidates = [self._candidate(f.sentence.id, min(order.get(c, len(order)) for c in f.sentence.chunks),
+            candidates = [self._candidate(f.sentence, min(order.get(c, len(order)) for c in f.sentence.chunks),
                                           retrieved) for f in found[:EVIDENCE_CANDIDATES]]
             best = rank(query.kind, retrieved.topic, candidates, self.weights, (query.lemmas, query.numbers))[0]
             lines.append(f"**{region}** — {best.candidate.sentence.text} [{cites.number(self._passage(best, retrieved))}]")
@@ -277,17 +278,16 @@ class ExtractiveComposer:
         for cid in r.candidate.sentence.chunks:
             if cid in order:
                 return order[cid]
-        return retrieved.passage(self._chunks[r.candidate.sentence.chunks[0]])
+        chunk = self._chunk_of(r.candidate.sentence.chunks[0])
+        if chunk is None:  # cannot happen within one generation: its sentences belong to its chunks
+            raise LookupError(f"chunk {r.candidate.sentence.chunks[0]} is not in the index")
+        return retrieved.passage(chunk)
 
     def _answer(self, query: Query, text: str, cites: Citations, passages: Sequence[Passage]) -> Answer:
         quotes = phrase(query.language, "quotes")
         if quotes:
             text = f"{text}\n\n{quotes}"
         return Answer(text, False, query.language, cites.all(), tuple(passages))
-
-
-def _at(values: object, i: int) -> float:
-    return float(values[i]) if values is not None else 0.0  # type: ignore[index]
 
 
 def _unique(passages: Sequence[Passage], limit: int = PASSAGES_RETURNED) -> tuple[Passage, ...]:

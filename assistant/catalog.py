@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -22,7 +22,13 @@ CREATE TABLE chunks (chunk_id INTEGER PRIMARY KEY, doc_id TEXT, ord INTEGER, reg
                      line_last INTEGER, page INTEGER, year INTEGER, tokens TEXT);
 CREATE TABLE lexicon (word TEXT PRIMARY KEY, lemmas TEXT);
 CREATE INDEX chunks_ord ON chunks(ord);
+CREATE TABLE sentences (id INTEGER PRIMARY KEY, doc_id TEXT, start INTEGER, "end" INTEGER, text TEXT,
+                        sequence TEXT, tokens TEXT, quotable INTEGER, item INTEGER, chunks TEXT, row INTEGER);
+CREATE INDEX sentences_at ON sentences(doc_id, start);
+CREATE INDEX sentences_row ON sentences(row);
 """
+# Splits one document into the sentence rows to store (``sentence_index.document_sentences``).
+SentenceSplitter = Callable[[str, str, Sequence[Chunk]], Iterable[tuple[Any, ...]]]
 
 
 @dataclass(frozen=True)
@@ -41,18 +47,29 @@ class StoredChunk:
     tokens: tuple[str, ...]
 
 
-def write_catalog(path: Path, documents: Iterable[StoredDocument], chunks: Iterable[StoredChunk],
-                  lexicon: dict[str, list[str]] | None = None) -> None:
+def write_catalog(path: Path, documents: Iterable[StoredDocument], chunks: Sequence[StoredChunk],
+                  lexicon: dict[str, list[str]] | None = None, sentences: SentenceSplitter | None = None) -> None:
+    """Write a generation's catalog. ``documents`` is iterated once (a generator keeps a national corpus's
+    texts out of memory); ``sentences`` splits each document into its stored sentences."""
+    by_doc: dict[str, list[Chunk]] = {}
+    ordinal: dict[int, int] = {}
+    for i, sc in enumerate(chunks):
+        by_doc.setdefault(sc.chunk.doc_id, []).append(sc.chunk)
+        ordinal[sc.chunk.chunk_id] = i
     db = sqlite3.connect(path)
     try:
         with db:
             db.executescript(_SCHEMA)
-            # Generators, not lists: a national corpus's texts are written without a second copy in memory.
-            db.executemany(
-                "INSERT INTO documents VALUES (?,?,?,?,?,?)",
-                ((d.doc_id, d.file_name, d.content_hash, json.dumps(asdict(d.info), ensure_ascii=False), d.text,
-                  json.dumps(list(d.page_starts))) for d in documents),
-            )
+            for d in documents:
+                db.execute("INSERT INTO documents VALUES (?,?,?,?,?,?)",
+                           (d.doc_id, d.file_name, d.content_hash, json.dumps(asdict(d.info), ensure_ascii=False),
+                            d.text, json.dumps(list(d.page_starts))))
+                if sentences is not None:
+                    # ``row``: the catalog row of the sentence's first chunk, to read a batch of chunks' sentences.
+                    db.executemany("INSERT INTO sentences (doc_id, start, \"end\", text, sequence, tokens, quotable, "
+                                   "item, chunks, row) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                                   ((*r, ordinal[int(r[8].split()[0])])
+                                    for r in sentences(d.doc_id, d.text, by_doc.get(d.doc_id, []))))
             db.executemany("INSERT INTO chunks VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", (
                 (c.chunk_id, c.doc_id, ordinal, c.region, c.title, c.heading, c.text, c.start, c.end,
                  *(c.lines or (None, None)), c.page, c.year, " ".join(sc.tokens))
@@ -82,6 +99,9 @@ def read_documents(path: Path | sqlite3.Connection, with_text: bool = True,
 
 _CHUNK_COLUMNS = ('chunk_id, doc_id, region, title, heading, text, start, "end", line_first, line_last, page, year, '
                   "tokens")
+
+
+_SENTENCE_COLUMNS = 'id, doc_id, start, "end", text, sequence, tokens, quotable, item, chunks'
 
 
 def _stored(r: tuple[Any, ...]) -> StoredChunk:
@@ -158,6 +178,11 @@ class ChunkCatalog:
             out &= np.isin(self.years, [y for y in filters.years if y])
         return out
 
+    def chunks_per_document(self) -> dict[str, int]:
+        """How many chunks each document has."""
+        counts = np.bincount(self.doc_codes, minlength=len(self.documents))
+        return {d: int(n) for d, n in zip(self.documents, counts, strict=True)}
+
     def region_rows(self, region: str) -> np.ndarray:
         """Bool per row: chunks of ``region`` (for the per-region fan-out)."""
         return self.region_codes == (self.regions.index(region) if region in self.regions else -1)
@@ -178,6 +203,29 @@ class ChunkCatalog:
         """All chunks in catalog order (what ``read_chunks`` returns), through the open connection."""
         with self._lock:
             return [_stored(r) for r in self._db.execute(f"SELECT {_CHUNK_COLUMNS} FROM chunks ORDER BY ord")]
+
+    def sentence_rows_in(self, doc_id: str, start: int, end: int) -> list[tuple[Any, ...]]:
+        """Stored sentences of ``doc_id`` that start in ``[start, end)``, in reading order."""
+        with self._lock:
+            return self._db.execute(f"SELECT {_SENTENCE_COLUMNS} FROM sentences WHERE doc_id = ? AND start >= ? "
+                                    "AND start < ? ORDER BY id", (doc_id, start, end)).fetchall()
+
+    def sentence_rows_of(self, rows: Sequence[int]) -> list[tuple[Any, ...]]:
+        """Stored sentences whose first chunk is at one of ``rows``, in id order."""
+        out: list[tuple[Any, ...]] = []
+        wanted = sorted(set(rows))
+        with self._lock:
+            for i in range(0, len(wanted), 500):
+                part = wanted[i:i + 500]
+                out += self._db.execute(f"SELECT {_SENTENCE_COLUMNS} FROM sentences WHERE row IN "
+                                        f"({','.join('?' * len(part))})", part).fetchall()
+        return sorted(out)
+
+    def sentence_rows_between(self, first: int, last: int) -> list[tuple[Any, ...]]:
+        """Stored sentences with ids ``first`` to ``last``, in order."""
+        with self._lock:
+            return self._db.execute(f"SELECT {_SENTENCE_COLUMNS} FROM sentences WHERE id BETWEEN ? AND ? ORDER BY id",
+                                    (first, last)).fetchall()
 
     def lexicon(self) -> dict[str, list[str]]:
         with self._lock:

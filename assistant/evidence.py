@@ -5,8 +5,8 @@ A sentence is evidence when it carries the topic: its lemmas cover at least ``Th
 topic's weight (a topic lemma, a compound containing it, its compound parts, a glossary synonym; see
 ``relevance``), or, with sentence vectors, its cosine to the topic reaches ``Thresholds.dense_sentence``.
 Frame words ("käytössä", "suunnitteilla", "alueilla") are never topic terms, so they never count, and the
-search covers every chunk of a region rather than the best few for one wording, so the wording of the
-question cannot change which regions have evidence.
+search reads a region's chunks that carry the topic's own lemmas (not the best few passages for one
+wording), so the wording of the question cannot change which regions have evidence.
 """
 
 from __future__ import annotations
@@ -16,11 +16,18 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from assistant.catalog import ChunkCatalog
 from assistant.question import Term
 from assistant.records import Chunk, Filters
 from assistant.relevance import Relevance, Thresholds
 from assistant.sentence_index import IndexedSentence, SentenceIndex
+from assistant.sparse import SparseBm25
 from assistant.topic import Topic
+
+# How many chunks one question's evidence may read: a region with more topic chunks than its share keeps the
+# ones that score highest on the topic. The bundled corpus never reaches it; a national one always does.
+ROWS_PER_QUESTION = 600
+MIN_ROWS_PER_REGION = 20
 
 
 @dataclass(frozen=True)
@@ -41,10 +48,10 @@ class Found:
 class EvidenceFinder:
     """Finds evidence sentences in one loaded index."""
 
-    def __init__(self, chunks: Sequence[Chunk], relevance: Relevance, sentences: SentenceIndex,
+    def __init__(self, catalog: ChunkCatalog, sparse: SparseBm25, relevance: Relevance, sentences: SentenceIndex,
                  thresholds: Thresholds) -> None:
-        self.chunks = tuple(chunks)
-        self._by_id = {c.chunk_id: c for c in self.chunks}
+        self.catalog = catalog
+        self._sparse = sparse
         self.relevance = relevance
         self.sentences = sentences
         self.t = thresholds
@@ -65,57 +72,68 @@ class EvidenceFinder:
         coverage = topic.coverage(sentence.full, sentence.tokens, sentence.sequence)
         return coverage if coverage >= (self.required(topic) if required is None else required) else 0.0
 
+    def candidate_rows(self, topic: Topic, regions: Sequence[str], filters: Filters) -> np.ndarray:
+        """Rows (ascending) of ``regions`` within ``filters`` that could carry the topic. Where a region has
+        more than its share of ``ROWS_PER_QUESTION``, its rows that score highest on the topic's own lemmas
+        (BM25 over carriers and parts; never the question's other words) are kept, so the set does not
+        depend on the question's wording and the work does not grow with the corpus."""
+        rows = self._in_scope(self.relevance.rows_with(topic), regions, filters)
+        codes = self.catalog.region_codes[rows]
+        share = max(MIN_ROWS_PER_REGION, ROWS_PER_QUESTION // max(len(set(regions)), 1))
+        if not len(rows) or np.bincount(codes).max() <= share:
+            return rows
+        mask = np.zeros(self.catalog.size, dtype=bool)
+        mask[rows] = True
+        lemmas = set().union(*topic.carriers, *(p for ps in topic.part_sets for parts in ps for p in parts))
+        best = self._sparse.top_k_by_group(self._sparse.ids(sorted(lemmas)), share, self.catalog.region_codes, mask)
+        return np.sort(np.concatenate([r for r, _ in best.values()])) if best else rows[:0]
+
+    def _in_scope(self, rows: np.ndarray, regions: Sequence[str], filters: Filters) -> np.ndarray:
+        wanted = [i for i, r in enumerate(self.catalog.regions) if r in set(regions)]
+        keep = np.isin(self.catalog.region_codes[rows], wanted)
+        if filters.documents or filters.years:
+            keep &= self.catalog.mask(Filters(documents=filters.documents, years=filters.years))[rows]
+        return rows[keep]
+
     def find(self, topic: Topic, regions: Sequence[str], filters: Filters | None = None,
-             topic_vector: np.ndarray | None = None) -> dict[str, list[Found]]:
-        """Each region's evidence sentences (regions without any are left out), strongest first."""
-        filters = filters or Filters()
-        wanted = set(regions)
+             topic_vector: np.ndarray | None = None, rows: np.ndarray | None = None) -> dict[str, list[Found]]:
+        """Each region's evidence sentences (regions without any are left out), strongest first; ``rows``:
+        ``candidate_rows`` of the same arguments, if already known."""
+        if not topic:
+            return {}
+        if rows is None:
+            rows = self.candidate_rows(topic, regions, filters or Filters())
+        chunks = [sc.chunk for sc in self.catalog.chunks(rows.tolist())]
+        of_chunk = self.sentences.of_rows(rows.tolist(), chunks)
+        dense = topic_vector is not None and self.t.dense_sentence <= 1.0 and self.sentences.has_vectors
+        if dense:
+            self.sentences.prepare_vectors([s for ss in of_chunk.values() for s in ss])
         found: dict[int, Found] = {}
-        required = self.required(topic) if topic else 1.0
-        for row in self.relevance.rows_with(topic) if topic else ():
-            chunk = self.chunks[row]
-            if chunk.region not in wanted or not filters.admits(chunk):
-                continue
-            for sid in self.sentences.of_chunk(chunk.chunk_id):
-                coverage = self.carries(topic, self.sentences[sid], required)
-                if coverage and sid not in found:
-                    found[sid] = Found(chunk, self.sentences[sid], coverage)
-        if topic_vector is not None and self.t.dense_sentence <= 1.0:
-            self._dense(found, topic, topic_vector, wanted, filters)
+        required = self.required(topic)
+        for chunk in chunks:
+            for sentence in of_chunk.get(chunk.chunk_id, ()):
+                if sentence.id in found:
+                    continue
+                coverage = topic.coverage(sentence.full, sentence.tokens, sentence.sequence)
+                sim = self.sentences.similarity(topic_vector, sentence) if dense else 0.0
+                if coverage >= required or sim >= self.t.dense_sentence:
+                    found[sentence.id] = Found(chunk, sentence, coverage, sim if sim >= self.t.dense_sentence else 0.0)
         by_region: dict[str, list[Found]] = {}
         # Strongest first; among equals a sentence whole enough to quote, then the earlier one.
         for f in sorted(found.values(), key=lambda f: (-f.strength, not f.sentence.quotable, f.sentence.id)):
             by_region.setdefault(f.chunk.region, []).append(f)
         return by_region
 
-    def _dense(self, found: dict[int, Found], topic: Topic, vector: np.ndarray, wanted: set[str],
-               filters: Filters) -> None:
-        sims = self.sentences.similarities(vector)
-        if sims is None:
-            return
-        for sid in np.flatnonzero(sims >= self.t.dense_sentence).tolist():
-            sentence = self.sentences[sid]
-            owners = [self._by_id[c] for c in sentence.chunks if c in self._by_id]
-            chunk = next((c for c in owners if c.region in wanted and filters.admits(c)), None)
-            if chunk is None:
-                continue
-            previous = found.get(sid)
-            coverage = previous.coverage if previous else topic.coverage(sentence.full, sentence.tokens, sentence.sequence)
-            found[sid] = Found(chunk, sentence, coverage, float(sims[sid]))
-
-    def presence(self, topic: Topic, regions: Sequence[str], filters: Filters | None = None
-                 ) -> tuple[bool, tuple[Term, ...]]:
+    def presence(self, topic: Topic, regions: Sequence[str], filters: Filters | None = None,
+                 rows: np.ndarray | None = None) -> tuple[bool, tuple[Term, ...]]:
         """Whether some passage within ``regions`` and ``filters`` carries the topic (a long question's terms
-        may spread over a passage's sentences), and the topic terms that no passage there carries at all."""
+        may spread over a passage's sentences), and the topic terms that no passage there carries at all;
+        ``rows``: ``candidate_rows`` of the same arguments, if already known."""
         filters = filters or Filters()
-        wanted = set(regions)
-        rows = [r for r in self.relevance.rows_with(topic)
-                if self.chunks[r].region in wanted and filters.admits(self.chunks[r])]
+        if rows is None:
+            rows = self.candidate_rows(topic, regions, filters)
         required = self.required(topic) if topic else self.t.coverage
-        present = any(self.relevance.chunk_coverage(topic, self.chunks[r].chunk_id, partial=True) >= required
-                      for r in rows)
-        seen: set[int] = set()
-        for r in rows:
-            seen |= {i for i in range(len(topic.terms)) if i not in seen
-                     and self.relevance.chunk_coverage(topic.only(i), self.chunks[r].chunk_id) > 0}
-        return present, tuple(t for i, t in enumerate(topic.terms) if i not in seen)
+        present = any(self.relevance.row_coverage(topic, r, partial=True) >= required for r in rows.tolist())
+        unseen = tuple(t for i, t in enumerate(topic.terms)
+                       if not len(self._in_scope(self.relevance.rows_with(topic.only(i)), regions, filters)))
+        return present, unseen

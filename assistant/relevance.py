@@ -16,8 +16,11 @@ import math
 from collections.abc import Iterable, Sequence, Set
 from dataclasses import dataclass
 
+import numpy as np
+
 from assistant.glossary import synonyms
 from assistant.lexical import snowball_stem, tokenize
+from assistant.sparse import SparseBm25
 from assistant.terms import Term
 from assistant.topic import Topic
 
@@ -43,36 +46,65 @@ class Thresholds:
 
 
 class Relevance:
-    """Lemma statistics of one loaded index; built once per generation."""
+    """Lemma statistics of one loaded index, read from its BM25 postings (no per-chunk Python sets), so
+    building it costs the vocabulary, not the corpus."""
 
-    def __init__(self, token_lists: Sequence[Iterable[str]], thresholds: Thresholds,
-                 chunk_ids: Sequence[int] = (), documents: Sequence[str] = ()) -> None:
-        """``token_lists``: each chunk's BM25 tokens (Voikko lemmas with compound parts), in chunk order;
-        ``chunk_ids`` and ``documents`` the chunks' ids and document ids in the same order."""
+    def __init__(self, sparse: SparseBm25, documents: np.ndarray, chunk_ids: np.ndarray,
+                 thresholds: Thresholds) -> None:
+        """``sparse``: the index's postings (rows in catalog order); ``documents``: each row's document code;
+        ``chunk_ids``: each row's chunk id."""
         self.t = thresholds
-        self._postings: dict[str, list[int]] = {}
-        self._sets = [frozenset(t) for t in token_lists]
-        self._row = {cid: i for i, cid in enumerate(chunk_ids)}
-        for row, tokens in enumerate(self._sets):
-            for term in tokens:
-                self._postings.setdefault(term, []).append(row)
-        self.size = max(len(token_lists), 1)
-        self._vocab = sorted(self._postings)
-        self._reversed = sorted(v[::-1] for v in self._postings)
+        self._sparse = sparse
+        self._ids = np.asarray(chunk_ids, dtype=np.int64)
+        self._by_id = np.argsort(self._ids, kind="stable")
+        self.size = max(sparse.num_rows, 1)
+        self._vocab = sorted(sparse.vocab)
+        self._reversed = sorted(v[::-1] for v in sparse.vocab)
         self._generic = max(2, int(self.size * thresholds.generic_share))
-        self._docs = list(documents) or [""] * len(self._sets)
-        everywhere = max(1, len(set(self._docs))) * thresholds.per_document
+        self._docs = np.asarray(documents, dtype=np.int64)
+        everywhere = max(1, len(np.unique(self._docs))) * thresholds.per_document
         self._generic_idf = math.log(1 + self.size / everywhere)
         self._head = max(2, int(self.size * thresholds.generic_head_share))
         self._carriers: dict[str, frozenset[str]] = {}
         # A word the corpus never uses is the rarest of all: its absence must weigh the most.
         self.unknown = math.log(1 + 2 * self.size)
 
+    @classmethod
+    def of_tokens(cls, token_lists: Sequence[Sequence[str]], thresholds: Thresholds,
+                  chunk_ids: Sequence[int] = (), documents: Sequence[str] = ()) -> Relevance:
+        """From each chunk's tokens in memory (small corpora and tests); ids default to row numbers."""
+        codes = {d: i for i, d in enumerate(dict.fromkeys(documents))}
+        return cls(SparseBm25.from_tokens(token_lists),
+                   np.array([codes[d] for d in documents] if documents else [0] * len(token_lists)),
+                   np.array(chunk_ids if chunk_ids else range(len(token_lists))), thresholds)
+
     def __contains__(self, lemma: object) -> bool:
-        return lemma in self._postings
+        return lemma in self._sparse.term_id
+
+    def _rows(self, lemma: str) -> np.ndarray:
+        return self._sparse.rows_with(lemma)
+
+    def _union(self, lemmas: Iterable[str]) -> np.ndarray:
+        lists = [self._rows(lemma) for lemma in lemmas]
+        return np.unique(np.concatenate(lists)) if lists else np.zeros(0, dtype=np.int64)
+
+    def _together(self, parts: Sequence[str]) -> np.ndarray:
+        """Rows that hold every one of ``parts``."""
+        rows = self._rows(parts[0])
+        for p in parts[1:]:
+            rows = np.intersect1d(rows, self._rows(p), assume_unique=True)
+        return rows
+
+    def row_of(self, chunk_id: int) -> int | None:
+        """The catalog row of a chunk id (None if this index lacks it)."""
+        if not len(self._ids):
+            return None
+        pos = int(np.searchsorted(self._ids, chunk_id, sorter=self._by_id))
+        row = int(self._by_id[min(pos, len(self._ids) - 1)])
+        return row if self._ids[row] == chunk_id else None
 
     def df(self, lemma: str) -> int:
-        return len(self._postings.get(lemma, ()))
+        return self._sparse.df(lemma)
 
     def idf(self, lemma: str) -> float:
         df = self.df(lemma)
@@ -105,13 +137,13 @@ class Relevance:
     def _own(self, lemma: str) -> set[str]:
         """The lemma and the compounds it begins ("kotisairaala", "kotisairaalatoiminta"): what its weight
         is counted on (compounds that end with it are often something else: "ennaltaehkäisy")."""
-        out = {lemma} if lemma in self._postings else set()
+        out = {lemma} if lemma in self else set()
         i = bisect.bisect_left(self._vocab, lemma)
         while i < len(self._vocab) and self._vocab[i].startswith(lemma):
             word = self._vocab[i]
             rest = word[len(lemma):]
             # A compound starting with the lemma at a boundary: a hyphen, or the rest is a word itself.
-            if rest.startswith("-") or (len(lemma) >= 4 and len(rest) >= 3 and rest in self._postings):
+            if rest.startswith("-") or (len(lemma) >= 4 and len(rest) >= 3 and rest in self):
                 out.add(word)
             i += 1
         return out
@@ -133,22 +165,19 @@ class Relevance:
         out = set()
         for cut in range(3, len(lemma) - 2):
             head, rest = lemma[:cut].rstrip("-"), lemma[cut:].lstrip("-")
-            if head in self._postings and rest in self._postings and self.df(rest) >= self._head \
+            if head in self and rest in self and self.df(rest) >= self._head \
                     and not self.generic(head):
                 out.add(head)
         return out
 
-    def spread(self, rows: Iterable[int]) -> int:
+    def spread(self, rows: np.ndarray) -> int:
         """How widely ``rows`` spread over documents: chunks counted up to ``per_document`` per document, so
         that a practice one plan discusses at length ("digipalveluyksikkö" in 30 chunks of Lappi's plan)
         stays as specific as one mentioned once."""
-        per: dict[str, int] = {}
-        for r in rows:
-            doc = self._docs[r] if r < len(self._docs) else ""
-            per[doc] = per.get(doc, 0) + 1
-        return sum(min(n, self.t.per_document) for n in per.values())
+        _, per = np.unique(self._docs[np.asarray(rows, dtype=np.int64)], return_counts=True)
+        return int(np.minimum(per, self.t.per_document).sum())
 
-    def weight(self, rows: Iterable[int]) -> float:
+    def weight(self, rows: np.ndarray) -> float:
         """A term's weight: its IDF (over the spread of its chunks) above that of a word every document uses
         throughout, so that "kotona asuvien tueksi" cannot outweigh "yöpartiotoiminta"; a term no chunk
         carries weighs the most."""
@@ -177,10 +206,10 @@ class Relevance:
                 if len(alt.parts) > 1:
                     parts.append(alt.parts)
             own = set().union(*(self._own(a.lemma) | synonyms(a.lemma) for a in (term, *term.alternatives)))
-            rows = {r for lemma in own or found for r in self._postings.get(lemma, ())}
-            for ps in parts if not rows or any(len(p) == 1 for p in parts) else ():
-                rows |= set.intersection(*(set(self._postings.get(p, ())) for p in ps))
-            if term.verb and not (rows or found):
+            rows = self._union(own or found)
+            for ps in parts if not len(rows) or any(len(p) == 1 for p in parts) else ():
+                rows = np.union1d(rows, self._together(ps))
+            if term.verb and not (len(rows) or found):
                 continue
             kept.append(i)
             carriers.append(frozenset(found))
@@ -217,7 +246,7 @@ class Relevance:
         while i < len(self._vocab) and self._vocab[i].startswith(prefix):
             out.add(self._vocab[i])
             i += 1
-        return out, lemma if piece.isupper() and lemma in self._postings else None
+        return out, lemma if piece.isupper() and lemma in self else None
 
     def names(self, topic: Topic, tokens: Set[str]) -> bool:
         """Whether a text with these lemmas names every term of the topic (or of one alternative group) by its
@@ -226,21 +255,22 @@ class Relevance:
         groups = topic.either or (tuple(range(len(topic.terms))),)
         return any(all(named[i] for i in group) for group in groups)
 
-    def rows_with(self, topic: Topic) -> set[int]:
-        """Chunks (rows) that could carry the topic: each holds some term's carrier or all of its parts."""
-        rows: set[int] = set()
-        for carriers, part_sets in zip(topic.carriers, topic.part_sets, strict=True):
-            for lemma in carriers:
-                rows.update(self._postings.get(lemma, ()))
-            for ps in part_sets:
-                rows |= set.intersection(*(set(self._postings.get(p, ())) for p in ps))
-        return rows
+    def rows_with(self, topic: Topic) -> np.ndarray:
+        """Rows (ascending) that could carry the topic: each holds some term's carrier or all of its parts."""
+        found = [self._union(carriers) for carriers in topic.carriers]
+        found += [self._together(ps) for part_sets in topic.part_sets for ps in part_sets]
+        return np.unique(np.concatenate(found)) if found else np.zeros(0, dtype=np.int64)
+
+    def row_terms(self, row: int) -> frozenset[str]:
+        """The lemmas (with compound parts) of the chunk at ``row``."""
+        return self._sparse.terms_of(row)
 
     def chunk_coverage(self, topic: Topic, chunk_id: int, partial: bool = False) -> float:
         """The topic's coverage by a whole chunk's lemmas (``partial``: counting terms whose parts appear,
         see ``Topic.touches``); 0 for a chunk this index does not have."""
-        row = self._row.get(chunk_id)
-        if row is None:
-            return 0.0
-        tokens = self._sets[row]
+        row = self.row_of(chunk_id)
+        return 0.0 if row is None else self.row_coverage(topic, row, partial)
+
+    def row_coverage(self, topic: Topic, row: int, partial: bool = False) -> float:
+        tokens = self.row_terms(row)
         return topic.touches(tokens, tokens) if partial else topic.coverage(tokens, tokens)

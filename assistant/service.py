@@ -76,7 +76,7 @@ class Assistant:
                     return self._loaded  # a broken new generation never replaces a good one
                 raise
             retriever = Retriever(snapshot, self._embedder, self.fusion, self.thresholds, self._sentence_vectors())
-            composer: Composer = ExtractiveComposer(retriever.chunks, retriever.sentences, retriever.relevance,
+            composer: Composer = ExtractiveComposer(retriever.chunk, retriever.sentences, retriever.relevance,
                                                     self.thresholds)
             if self._llm is not None:
                 composer = self._llm.over(composer)
@@ -179,7 +179,7 @@ class Assistant:
         loaded = self.load()
         snap = loaded.snapshot
         return {
-            "status": "ok", "documents": len(snap.documents), "chunks": len(snap.chunks),
+            "status": "ok", "documents": len(snap.documents), "chunks": snap.catalog.size,
             "embedder": snap.embedder, "regions": list(loaded.retriever.regions), "built_at": snap.manifest.get("built_at"),
             "tokenizer": snap.manifest.get("tokenizer"), "llm": self.llm_enabled,
             "auth_required": bool(self.settings.api_token),
@@ -187,18 +187,16 @@ class Assistant:
 
     def documents(self) -> list[dict[str, Any]]:
         snap = self.load().snapshot
-        counts: dict[str, int] = {}
-        for sc in snap.chunks:
-            counts[sc.chunk.doc_id] = counts.get(sc.chunk.doc_id, 0) + 1
-        return [_describe(d.doc_id, d.info, counts.get(d.doc_id, 0)) for d in snap.documents.values()]
+        counts = snap.catalog.chunks_per_document()
+        return [_describe(d.doc_id, d.info, counts.get(d.doc_id, 0))
+                for d in sorted(snap.catalog.stored_documents(with_text=False), key=lambda d: d.doc_id)]
 
     def document(self, doc_id: str) -> dict[str, Any]:
         snap = self.load().snapshot
         doc = snap.documents.get(doc_id)
         if doc is None:
             raise NotFound(f"No document '{doc_id}'. GET /api/documents lists the ids.")
-        counts = sum(1 for sc in snap.chunks if sc.chunk.doc_id == doc_id)
-        return {**_describe(doc_id, doc.info, counts), "text": doc.text}
+        return {**_describe(doc_id, doc.info, snap.catalog.chunks_per_document().get(doc_id, 0)), "text": doc.text}
 
 
 def _describe(doc_id: str, info: Any, chunks: int) -> dict[str, Any]:

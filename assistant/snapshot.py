@@ -7,7 +7,8 @@ Layout under the index folder::
     gen-<stamp>/vectors.faiss   FAISS IndexIDMap2(IndexFlatIP), rows in catalog order, keyed by chunk id
     gen-<stamp>/ann.faiss       approximate index over the same rows (large corpora only)
     gen-<stamp>/bm25/*.npy      BM25 posting lists and row -> terms (``sparse.SparseBm25``)
-    gen-<stamp>/catalog.sqlite  documents (cleaned text, metadata) and chunks (text, offsets, tokens)
+    gen-<stamp>/catalog.sqlite  documents (cleaned text, metadata), chunks (text, offsets, tokens) and
+                                sentences (text, offsets, lemmas; ``sentence_index``)
     embeddings.sqlite           embedding cache shared by generations
     .lock                       held by the one build allowed at a time (``index_lock``)
 
@@ -25,7 +26,7 @@ import time
 import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, partial
 from pathlib import Path
 from typing import Any
 
@@ -39,10 +40,11 @@ from assistant.catalog import (
 )
 from assistant.errors import EmbedderMismatch, IndexMissing
 from assistant.index_lock import try_index_lock
+from assistant.sentence_index import document_sentences
 from assistant.sparse import SparseBm25
 from assistant.store import AnnConfig, DenseIndex, VectorStore, build_ann
 
-FORMAT = 2  # 2: vectors in catalog order, bm25/ and ann.faiss beside them
+FORMAT = 3  # 2: vectors in catalog order, bm25/ and ann.faiss beside them; 3: sentences stored in the catalog
 CURRENT = "current"
 MANIFEST, VECTORS, CATALOG, CACHE = "manifest.json", "vectors.faiss", "catalog.sqlite", "embeddings.sqlite"
 ANN, BM25 = "ann.faiss", "bm25"
@@ -125,7 +127,7 @@ def write_generation(folder: Path, documents: Iterable[StoredDocument], chunks: 
     ordered.save(folder / VECTORS)
     kind = build_ann(ordered.matrix(), folder / ANN, ann) if ids else "flat"
     SparseBm25.from_tokens([sc.tokens for sc in chunks]).save(folder / BM25)
-    write_catalog(folder / CATALOG, documents, chunks, lexicon)
+    write_catalog(folder / CATALOG, documents, chunks, lexicon, partial(document_sentences, memo={}))
     write_manifest(folder, {**manifest, "format": FORMAT, "ann": kind})
 
 

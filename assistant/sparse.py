@@ -83,6 +83,9 @@ class SparseBm25:
 
         vocab: dict[str, int] = {}
         ids = [[vocab.setdefault(t, len(vocab)) for t in doc] for doc in tokenised]
+        if not vocab:  # no rows, or rows without a single token: empty posting lists
+            return cls.from_bm25s({}, {"indptr": np.zeros(1, np.int64), "indices": np.zeros(0, np.int32),
+                                       "data": np.zeros(0, np.float32), "num_docs": len(ids)})
         model = bm25s.BM25()
         model.index(bm25s.tokenization.Tokenized(ids=ids, vocab=vocab), show_progress=False)
         return cls.from_bm25s(vocab, model.scores)

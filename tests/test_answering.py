@@ -9,11 +9,11 @@ import numpy as np
 import pytest
 
 from assistant.answering import Citations
+from assistant.hybrid import rrf_lists
 from assistant.question import Term
 from assistant.ranking import Candidate, answers_kind, has_count, has_date, has_organisation, near_topic, rank
 from assistant.records import Chunk, Passage
 from assistant.relevance import Relevance, Thresholds
-from assistant.retrieval import rrf
 from assistant.sentence_index import IndexedSentence
 from assistant.sentences import split_sentences
 from assistant.service import Assistant
@@ -32,11 +32,11 @@ def sentence(text: str, sid: int = 0) -> IndexedSentence:
 
 
 def test_rrf_rewards_agreement_between_legs():
-    dense_ranks = np.array([0, 1, 2])
-    lexical_ranks = np.array([2, 0, 1])
-    fused = rrf([dense_ranks, lexical_ranks], [1.0, 1.0], 60)
-    assert fused.argmax() == 1  # second in one leg, first in the other beats first-and-last
-    assert np.allclose(rrf([dense_ranks, lexical_ranks], [1.0, 0.0], 60), rrf([dense_ranks], [1.0], 60))
+    dense = np.array([0, 1, 2])  # rows, best first
+    lexical = np.array([1, 2, 0])
+    fused = rrf_lists([dense, lexical], [1.0, 1.0], 60)
+    assert max(fused, key=fused.__getitem__) == 1  # second in one leg, first in the other beats first-and-last
+    assert rrf_lists([dense, lexical], [1.0, 0.0], 60) == rrf_lists([dense], [1.0], 60)
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -90,7 +90,7 @@ def test_fact_detectors_ignore_years_labels_and_glued_goal_numbers():
 
 def _topic(*lemmas: str) -> object:
     chunks = [["yöpartio", "kotihoito"], ["lääkäri", "asiakas"], ["ohjaaja", "koulutus"], ["perhehoito", "osuus"]]
-    return Relevance(chunks * 5, Thresholds()).topic([Term(lemma) for lemma in lemmas])
+    return Relevance.of_tokens(chunks * 5, Thresholds()).topic([Term(lemma) for lemma in lemmas])
 
 
 def test_a_figure_answers_only_next_to_the_topic():

@@ -21,7 +21,7 @@ def _topic(weights: tuple[float, ...]) -> Topic:
 
 
 def test_a_long_topic_is_carried_by_a_term_that_outweighs_the_rest():
-    finder = EvidenceFinder((), Relevance([], Thresholds()), None, Thresholds())  # type: ignore[arg-type]
+    finder = EvidenceFinder(None, None, Relevance.of_tokens([], Thresholds()), None, Thresholds())  # type: ignore[arg-type]
     assert finder.required(_topic((1.6, 0.9, 0.25))) == 1.6 / 2.75  # asiakaskokemus alone suffices
     assert finder.required(_topic((2.0, 2.0, 0.25))) == Thresholds().coverage  # no head term: the usual share
     assert finder.required(_topic((3.0, 0.25))) == Thresholds().coverage  # a short topic keeps the usual share
