@@ -23,9 +23,9 @@ CREATE TABLE chunks (chunk_id INTEGER PRIMARY KEY, doc_id TEXT, ord INTEGER, reg
 CREATE TABLE lexicon (word TEXT PRIMARY KEY, lemmas TEXT);
 CREATE INDEX chunks_ord ON chunks(ord);
 CREATE TABLE sentences (id INTEGER PRIMARY KEY, doc_id TEXT, start INTEGER, "end" INTEGER, text TEXT,
-                        sequence TEXT, tokens TEXT, quotable INTEGER, item INTEGER, chunks TEXT, row INTEGER);
+                        sequence TEXT, tokens TEXT, quotable INTEGER, item INTEGER, chunks TEXT);
 CREATE INDEX sentences_at ON sentences(doc_id, start);
-CREATE INDEX sentences_row ON sentences(row);
+CREATE TABLE chunk_sentences (row INTEGER PRIMARY KEY, first INTEGER, last INTEGER);
 """
 # Splits one document into the sentence rows to store (``sentence_index.document_sentences``).
 SentenceSplitter = Callable[[str, str, Sequence[Chunk]], Iterable[tuple[Any, ...]]]
@@ -53,6 +53,8 @@ def write_catalog(path: Path, documents: Iterable[StoredDocument], chunks: Seque
     texts out of memory); ``sentences`` splits each document into its stored sentences."""
     by_doc: dict[str, list[Chunk]] = {}
     ordinal: dict[int, int] = {}
+    spans: dict[int, tuple[int, int]] = {}  # chunk row -> (first, last) sentence id
+    next_id = 0
     for i, sc in enumerate(chunks):
         by_doc.setdefault(sc.chunk.doc_id, []).append(sc.chunk)
         ordinal[sc.chunk.chunk_id] = i
@@ -65,15 +67,20 @@ def write_catalog(path: Path, documents: Iterable[StoredDocument], chunks: Seque
                            (d.doc_id, d.file_name, d.content_hash, json.dumps(asdict(d.info), ensure_ascii=False),
                             d.text, json.dumps(list(d.page_starts))))
                 if sentences is not None:
-                    # ``row``: the catalog row of the sentence's first chunk, to read a batch of chunks' sentences.
-                    db.executemany("INSERT INTO sentences (doc_id, start, \"end\", text, sequence, tokens, quotable, "
-                                   "item, chunks, row) VALUES (?,?,?,?,?,?,?,?,?,?)",
-                                   ((*r, ordinal[int(r[8].split()[0])])
-                                    for r in sentences(d.doc_id, d.text, by_doc.get(d.doc_id, []))))
+                    rows = list(sentences(d.doc_id, d.text, by_doc.get(d.doc_id, [])))
+                    db.executemany("INSERT INTO sentences VALUES (?,?,?,?,?,?,?,?,?,?)",
+                                   ((next_id + i, *r) for i, r in enumerate(rows)))
+                    # A chunk's sentences are consecutive ids: keep each chunk row's range to read them in one go.
+                    for i, r in enumerate(rows):
+                        for owner in r[8].split():
+                            first, _ = spans.get(ordinal[int(owner)], (next_id + i, 0))
+                            spans[ordinal[int(owner)]] = (first, next_id + i)
+                    next_id += len(rows)
             db.executemany("INSERT INTO chunks VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", (
                 (c.chunk_id, c.doc_id, ordinal, c.region, c.title, c.heading, c.text, c.start, c.end,
                  *(c.lines or (None, None)), c.page, c.year, " ".join(sc.tokens))
                 for ordinal, sc in enumerate(chunks) for c in (sc.chunk,)))
+            db.executemany("INSERT INTO chunk_sentences VALUES (?,?,?)", ((r, f, la) for r, (f, la) in spans.items()))
             db.executemany("INSERT INTO lexicon VALUES (?,?)",
                            [(w, " ".join(lemmas)) for w, lemmas in (lexicon or {}).items()])
     finally:
@@ -211,15 +218,17 @@ class ChunkCatalog:
                                     "AND start < ? ORDER BY id", (doc_id, start, end)).fetchall()
 
     def sentence_rows_of(self, rows: Sequence[int]) -> list[tuple[Any, ...]]:
-        """Stored sentences whose first chunk is at one of ``rows``, in id order."""
+        """``(chunk row, *sentence)`` for the stored sentences of the chunks at ``rows``, in reading order."""
         out: list[tuple[Any, ...]] = []
         wanted = sorted(set(rows))
+        columns = ", ".join(f"s.{c.strip()}" for c in _SENTENCE_COLUMNS.split(","))
         with self._lock:
             for i in range(0, len(wanted), 500):
                 part = wanted[i:i + 500]
-                out += self._db.execute(f"SELECT {_SENTENCE_COLUMNS} FROM sentences WHERE row IN "
-                                        f"({','.join('?' * len(part))})", part).fetchall()
-        return sorted(out)
+                out += self._db.execute(
+                    f"SELECT c.row, {columns} FROM chunk_sentences c JOIN sentences s ON s.id BETWEEN c.first AND c.last "
+                    f"WHERE c.row IN ({','.join('?' * len(part))}) ORDER BY c.row, s.id", part).fetchall()
+        return out
 
     def sentence_rows_between(self, first: int, last: int) -> list[tuple[Any, ...]]:
         """Stored sentences with ids ``first`` to ``last``, in order."""

@@ -26,8 +26,8 @@ from assistant.topic import Topic
 
 # How many chunks one question's evidence may read: a region with more topic chunks than its share keeps the
 # ones that score highest on the topic. The bundled corpus never reaches it; a national one always does.
-ROWS_PER_QUESTION = 600
-MIN_ROWS_PER_REGION = 20
+ROWS_PER_QUESTION = 300
+MIN_ROWS_PER_REGION = 10
 
 
 @dataclass(frozen=True)

@@ -85,8 +85,7 @@ class Relevance:
         return self._sparse.rows_with(lemma)
 
     def _union(self, lemmas: Iterable[str]) -> np.ndarray:
-        lists = [self._rows(lemma) for lemma in lemmas]
-        return np.unique(np.concatenate(lists)) if lists else np.zeros(0, dtype=np.int64)
+        return _merged([self._rows(lemma) for lemma in lemmas], self.size)
 
     def _together(self, parts: Sequence[str]) -> np.ndarray:
         """Rows that hold every one of ``parts``."""
@@ -259,7 +258,7 @@ class Relevance:
         """Rows (ascending) that could carry the topic: each holds some term's carrier or all of its parts."""
         found = [self._union(carriers) for carriers in topic.carriers]
         found += [self._together(ps) for part_sets in topic.part_sets for ps in part_sets]
-        return np.unique(np.concatenate(found)) if found else np.zeros(0, dtype=np.int64)
+        return _merged(found, self.size)
 
     def row_terms(self, row: int) -> frozenset[str]:
         """The lemmas (with compound parts) of the chunk at ``row``."""
@@ -274,3 +273,14 @@ class Relevance:
     def row_coverage(self, topic: Topic, row: int, partial: bool = False) -> float:
         tokens = self.row_terms(row)
         return topic.touches(tokens, tokens) if partial else topic.coverage(tokens, tokens)
+
+
+def _merged(lists: Sequence[np.ndarray], size: int) -> np.ndarray:
+    """The ascending union of row lists (a bitmap over the rows: cheaper than sorting long lists)."""
+    lists = [x for x in lists if len(x)]
+    if len(lists) <= 1:
+        return np.asarray(lists[0], dtype=np.int64) if lists else np.zeros(0, dtype=np.int64)
+    seen = np.zeros(size, dtype=bool)
+    for rows in lists:
+        seen[rows] = True
+    return np.flatnonzero(seen)

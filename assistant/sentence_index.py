@@ -78,7 +78,7 @@ class SentenceSource(Protocol):
 
 
 def _parse(row: tuple) -> IndexedSentence:  # type: ignore[type-arg]
-    sid, doc_id, start, end, text, sequence, tokens, quotable, item, owners = row[:10]
+    sid, doc_id, start, end, text, sequence, tokens, quotable, item, owners = row
     seq = tuple(sequence.split())
     return IndexedSentence(sid, text, doc_id, start, end, frozenset(seq), frozenset(tokens.split()), seq,
                            bool(quotable), bool(item), tuple(int(c) for c in owners.split()))
@@ -114,23 +114,23 @@ class SentenceIndex:
 
     def of_rows(self, rows: Sequence[int], chunks: Sequence[Chunk]) -> dict[int, tuple[IndexedSentence, ...]]:
         """Sentences of many chunks (``chunks[i]`` at catalog row ``rows[i]``) in one read, by chunk id."""
-        out = {c.chunk_id: ids for c in chunks if (ids := self._by_chunk.get(c.chunk_id)) is not None}
-        out_sentences: dict[int, tuple[IndexedSentence, ...]] = {}
-        for cid, ids in out.items():
-            cached = tuple(self._by_id.get(i) for i in ids)
+        out: dict[int, tuple[IndexedSentence, ...]] = {}
+        missing: dict[int, Chunk] = {}
+        for row, chunk in zip(rows, chunks, strict=True):
+            cached = tuple(self._by_id.get(i) for i in self._by_chunk.get(chunk.chunk_id, (-1,)))
             if all(cached):
-                out_sentences[cid] = cached  # type: ignore[assignment]
-        missing = [(r, c) for r, c in zip(rows, chunks, strict=True) if c.chunk_id not in out_sentences]
+                out[chunk.chunk_id] = cached  # type: ignore[assignment]
+            else:
+                missing[row] = chunk
         if missing:
-            # A sentence is stored at its first chunk's row; chunks overlap, so one may start two rows back.
-            near = {x for r, _ in missing for x in (r - 2, r - 1, r) if x >= 0}
-            found = [_parse(row) for row in self._source.sentence_rows_of(sorted(near))]
-            self._remember(found)
-            for _, c in missing:
-                mine = tuple(s for s in found if c.chunk_id in s.chunks)
-                self._by_chunk[c.chunk_id] = tuple(s.id for s in mine)
-                out_sentences[c.chunk_id] = mine
-        return out_sentences
+            found: dict[int, list[IndexedSentence]] = {row: [] for row in missing}
+            for stored in self._source.sentence_rows_of(list(missing)):
+                found[stored[0]].append(_parse(stored[1:]))
+            for row, sentences in found.items():
+                self._remember(sentences)
+                self._by_chunk[missing[row].chunk_id] = tuple(s.id for s in sentences)
+                out[missing[row].chunk_id] = tuple(sentences)
+        return out
 
     def get(self, sid: int) -> IndexedSentence | None:
         """The sentence with id ``sid``, or None past either end of the index."""
