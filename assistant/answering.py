@@ -15,7 +15,7 @@ from typing import Protocol
 from assistant.evidence import Found
 from assistant.phrases import NOT_TOLD, phrase
 from assistant.question import Query
-from assistant.ranking import Candidate, Ranked, Weights, enumerates, near_topic, rank
+from assistant.ranking import Candidate, Echo, Ranked, Weights, enumerates, near_topic, rank
 from assistant.records import Answer, Chunk, Citation, Passage
 from assistant.relevance import Relevance, Thresholds
 from assistant.retrieval import PASSAGES_RETURNED, Retrieved
@@ -88,7 +88,7 @@ class ExtractiveComposer:
             return self._absent(query, retrieved)
         if not self._relevant(query, retrieved):
             return self._abstain(query, retrieved, phrase(query.language, "not_found"))
-        ranked = rank(query.kind, retrieved.topic, self._candidates(retrieved, evidence, FIGURE_PASSAGES if query.asks_figure else SINGLE_PASSAGES), self.weights, (query.lemmas, query.numbers))
+        ranked = rank(query.kind, retrieved.topic, self._candidates(retrieved, evidence, FIGURE_PASSAGES if query.asks_figure else SINGLE_PASSAGES), self.weights, Echo.of(query))
         if query.asks_figure:
             fitting = [r for r in ranked if r.fits and self._about_topic(query, r, retrieved)]
             if not fitting:
@@ -113,9 +113,23 @@ class ExtractiveComposer:
 
     def _candidate(self, sid: int, rank_: int, retrieved: Retrieved) -> Candidate:
         s = self.sentences[sid]
-        before = self._before(s)
-        context = retrieved.topic.coverage(before.full, before.tokens, before.sequence) if before and retrieved.topic else 0.0
+        topic = retrieved.topic
+        context = max((topic.coverage(c.full, c.tokens, c.sequence) for c in self._context(s)), default=0.0) if topic else 0.0
         return Candidate(s, rank_, _at(retrieved.sentence_dense, sid), context)
+
+    def _context(self, s: IndexedSentence) -> list[IndexedSentence]:
+        """The sentences that set the context of ``s`` in its passage: the one before it, and for a list item
+        the items above it and the line that opens the list ("Mittareina PROMIS…" for "Asiakasmäärä vähintään
+        100." two items below)."""
+        out: list[IndexedSentence] = []
+        at: IndexedSentence | None = s
+        while at is not None and len(out) < LIST_ITEMS:
+            before = self._before(at)
+            if before is None:
+                break
+            out.append(before)
+            at = before if at.item else None  # climb the list up to the line that opens it
+        return out
 
     def _after(self, s: IndexedSentence) -> IndexedSentence | None:
         """The quotable sentence after ``s`` in the same passage, if any."""
@@ -147,8 +161,7 @@ class ExtractiveComposer:
         if any(not _BARE_YEAR.fullmatch(n) and re.search(rf"(?<![\d.,]){re.escape(n)}(?![\d,]|\.\d)", s.text)
                for n in query.numbers):
             return True
-        before = self._before(s)
-        return bool(before and topic.touches(before.full, before.tokens, before.sequence) >= self.t.about)
+        return any(topic.touches(c.full, c.tokens, c.sequence) >= self.t.about for c in self._context(s))
 
     def _choose(self, query: Query, ranked: list[Ranked], limit: int = 2) -> list[Ranked]:
         """The best sentence, a close second, or for a list question the list the best sentence opens."""
@@ -213,7 +226,7 @@ class ExtractiveComposer:
             order = {p.chunk.chunk_id: i for i, p in enumerate(retrieved.by_region.get(region, ()))}
             candidates = [self._candidate(f.sentence.id, min(order.get(c, len(order)) for c in f.sentence.chunks),
                                           retrieved) for f in found[:EVIDENCE_CANDIDATES]]
-            best = rank(query.kind, retrieved.topic, candidates, self.weights, (query.lemmas, query.numbers))[0]
+            best = rank(query.kind, retrieved.topic, candidates, self.weights, Echo.of(query))[0]
             lines.append(f"**{region}** — {best.candidate.sentence.text} [{cites.number(self._passage(best, retrieved))}]")
         without = [r for r in retrieved.scope if r not in with_evidence]
         if without:
@@ -248,7 +261,7 @@ class ExtractiveComposer:
             answer = self._answer(query, text, cites, retrieved.passages)
             return Answer(answer.text, True, answer.language, answer.citations, answer.passages)
         ranked = rank(query.kind, retrieved.topic, self._candidates(retrieved, (), depth=2), self.weights,
-                      (query.lemmas, query.numbers))
+                      Echo.of(query))
         return self._nearest(query, retrieved, text, ranked)
 
     def _not_told(self, query: Query, retrieved: Retrieved, ranked: list[Ranked]) -> Answer:
