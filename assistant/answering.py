@@ -26,6 +26,7 @@ FIGURE_PASSAGES = 8  # the same when a date, figure or name is asked (it may sit
 EVIDENCE_CANDIDATES = 20  # evidence sentences (in scope, strongest first) that compete as well
 TOP_KEPT = 2  # retrieved passages that stay first in a region-by-region answer's sources (calibrated)
 LIST_ITEMS = 8
+REGION_SENTENCES = 2  # sentences quoted per region: the best and one that scores close to it
 LIST_ITEM_CHARS = 240  # a longer line is prose, not a list item
 _BARE_YEAR = re.compile(r"(?:19|20)\d{2}|\d{1,2}")  # a year or a small number ties nothing
 
@@ -176,6 +177,11 @@ class ExtractiveComposer:
             after = self._after(top.candidate.sentence)
             if after is not None:  # the reason usually follows the statement it explains
                 return [top, Ranked(Candidate(after, top.candidate.rank), top.score, top.coverage, top.fits)]
+        return self._close(ranked, limit)
+
+    def _close(self, ranked: list[Ranked], limit: int) -> list[Ranked]:
+        """The best sentence and up to ``limit - 1`` others that score close to it, in reading order."""
+        top = ranked[0]
         picks = [top]
         for r in ranked[1:]:
             if len(picks) >= limit or r.score < top.score - self.weights.second:
@@ -221,23 +227,27 @@ class ExtractiveComposer:
         with_evidence.sort(key=lambda r: -retrieved.evidence[r][0].strength)
         cites = Citations()
         lines = [phrase(query.language, "regions", n=len(with_evidence))]
+        firsts: list[Passage] = []  # each region's best sentence's passage
         for region in with_evidence:
             found = retrieved.evidence[region]
             order = {p.chunk.chunk_id: i for i, p in enumerate(retrieved.by_region.get(region, ()))}
             candidates = [self._candidate(f.sentence.id, min(order.get(c, len(order)) for c in f.sentence.chunks),
                                           retrieved) for f in found[:EVIDENCE_CANDIDATES]]
-            best = rank(query.kind, retrieved.topic, candidates, self.weights, Echo.of(query))[0]
-            lines.append(f"**{region}** — {best.candidate.sentence.text} [{cites.number(self._passage(best, retrieved))}]")
+            ranked = rank(query.kind, retrieved.topic, candidates, self.weights, Echo.of(query))
+            firsts.append(self._passage(ranked[0], retrieved))
+            quoted = " ".join(f"{r.candidate.sentence.text} [{cites.number(self._passage(r, retrieved))}]"
+                              for r in self._close(ranked, REGION_SENTENCES))
+            lines.append(f"**{region}** — {quoted}")
         without = [r for r in retrieved.scope if r not in with_evidence]
         if without:
             lines.append(phrase(query.language, "no_mention", regions=", ".join(without)))
-        cited = [c.passage for c in cites.all()]
+        seconds = [c.passage for c in cites.all()]
         more = [retrieved.passage(f.chunk) for r in with_evidence for f in retrieved.evidence[r][1:3]]
         others = [ps[0] for r, ps in retrieved.by_region.items() if ps and r not in with_evidence]
-        # The best retrieved passages keep their places (the answer's sources), then the cited ones.
+        # The best retrieved passages keep their places (the answer's sources), then each region's best quote.
         head = list(retrieved.passages[:TOP_KEPT])
         return self._answer(query, "\n".join(lines), cites,
-                            _unique([*head, *cited, *more, *others, *retrieved.passages[TOP_KEPT:]]))
+                            _unique([*head, *firsts, *more, *others, *seconds, *retrieved.passages[TOP_KEPT:]]))
 
     # -- abstaining ------------------------------------------------------------------------------------
     def _absent(self, query: Query, retrieved: Retrieved, anywhere: bool = False) -> Answer:
