@@ -169,7 +169,7 @@ class Relevance:
             parts: list[tuple[str, ...]] = []
             for alt in (term, *term.alternatives):
                 compounds, acronym = self._named(alt)
-                found |= self.carriers(alt.lemma) | compounds
+                found |= self.carriers(alt.lemma) | compounds | self._name_of_kind(alt)
                 if acronym:  # a word of its own, never a compound part ("AVAIN", not "avainhenkilö")
                     parts.append((acronym,))
                 for synonym in synonyms(alt.lemma):
@@ -218,6 +218,14 @@ class Relevance:
             out.add(self._vocab[i])
             i += 1
         return out, lemma if piece.isupper() and lemma in self._postings else None
+
+    def _name_of_kind(self, term: Term) -> set[str]:
+        """"voimaperhe" for "Voimaperheet-ohjelma", "barnahus" for "Barnahus-malli": a hyphenated name whose last
+        piece is a generic kind of thing (ohjelma, malli, hanke) is the name whatever kind the text calls it."""
+        if "-" not in term.word.strip("-") or len(term.parts) != 2:
+            return set()
+        name, kind = term.parts
+        return self._own(name) if self.generic(kind) and not self.generic(name) and len(name) >= 4 else set()
 
     def names(self, topic: Topic, tokens: Set[str]) -> bool:
         """Whether a text with these lemmas names every term of the topic (or of one alternative group) by its
