@@ -18,7 +18,8 @@ from dataclasses import dataclass
 
 from assistant.glossary import synonyms
 from assistant.lexical import snowball_stem, tokenize
-from assistant.terms import Term
+from assistant.morphology import analyse
+from assistant.terms import Term, word_parts
 from assistant.topic import Topic
 
 
@@ -169,7 +170,10 @@ class Relevance:
             parts: list[tuple[str, ...]] = []
             for alt in (term, *term.alternatives):
                 compounds, acronym = self._named(alt)
-                found |= self.carriers(alt.lemma) | compounds | self._name_of_kind(alt)
+                # A name the corpus uses ("Voimaperheet", "Kanta-palvelut") is carried by its own compounds, not
+                # by a part of it that is a common word ("voima", "kanta").
+                own_name = self._containing(alt.lemma) if alt.word[:1].isupper() else set()
+                found |= (own_name or self.carriers(alt.lemma)) | compounds | self._name_of_kind(alt)
                 if acronym:  # a word of its own, never a compound part ("AVAIN", not "avainhenkilö")
                     parts.append((acronym,))
                 for synonym in synonyms(alt.lemma):
@@ -196,6 +200,9 @@ class Relevance:
             weights = [weights[n] for n in keep]
         index = {old: new for new, old in enumerate(kept)}
         groups = tuple(g for g in (tuple(index[i] for i in group if i in index) for group in either) if g)
+        # An alternative of generic words only ("X (Strongest Families)" -> "perhe") cannot name the topic alone.
+        specific = tuple(g for g in groups if any(weights[i] > self.t.min_weight for i in g))
+        groups = specific if specific else groups
         return Topic(tuple(terms[i] for i in kept), tuple(carriers), tuple(part_sets), tuple(weights),
                      groups if len(groups) > 1 else ())
 
@@ -225,6 +232,9 @@ class Relevance:
         if "-" not in term.word.strip("-") or len(term.parts) != 2:
             return set()
         name, kind = term.parts
+        piece = term.word.split("-")[0]
+        if analyse(piece).known and not word_parts(piece):
+            return set()  # a plain dictionary word ("Kanta-palvelut") names nothing on its own
         return self._own(name) if self.generic(kind) and not self.generic(name) and len(name) >= 4 else set()
 
     def names(self, topic: Topic, tokens: Set[str]) -> bool:
