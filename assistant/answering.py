@@ -1,4 +1,4 @@
-"""Compose answers: the ``Composer`` protocol, citations, and the extractive composer (the default, no LLM).
+"""Compose answers: the extractive composer (the default, no LLM); the ``Composer`` seam is in ``composer``.
 
 Every claim of an extractive answer is a sentence quoted from a passage, followed by the number of the
 citation that points at that passage. When the documents do not hold what was asked (the topic is absent,
@@ -10,16 +10,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
-from typing import Protocol
 
+from assistant.composer import Citations, Composer
 from assistant.evidence import Found
 from assistant.phrases import NOT_TOLD, phrase
 from assistant.question import Query
 from assistant.ranking import Candidate, Echo, Ranked, Weights, enumerates, near_topic, rank
-from assistant.records import Answer, Chunk, Citation, Passage
+from assistant.records import Answer, Chunk, Passage
 from assistant.relevance import Relevance, Thresholds
 from assistant.retrieval import PASSAGES_RETURNED, Retrieved
 from assistant.sentence_index import IndexedSentence, SentenceIndex
+
+__all__ = ["Citations", "Composer", "ExtractiveComposer"]
 
 SINGLE_PASSAGES = 4  # passages whose sentences compete to answer a single-region question
 FIGURE_PASSAGES = 8  # the same when a date, figure or name is asked (it may sit a little lower)
@@ -29,34 +31,6 @@ LIST_ITEMS = 8
 REGION_SENTENCES = 2  # sentences quoted per region: the best and one that scores close to it
 LIST_ITEM_CHARS = 240  # a longer line is prose, not a list item
 _BARE_YEAR = re.compile(r"(?:19|20)\d{2}|\d{1,2}")  # a year or a small number ties nothing
-
-
-class Composer(Protocol):
-    """Turns a query and what was retrieved for it into an answer."""
-
-    def compose(self, query: Query, retrieved: Retrieved) -> Answer: ...
-
-    def compose_stream(self, query: Query, retrieved: Retrieved) -> Iterator[str | Answer]:
-        """Text pieces as they are written (if the composer writes gradually), then the final ``Answer``."""
-        ...
-
-
-class Citations:
-    """Numbers passages in order of first citation: the first cited passage is [1]."""
-
-    def __init__(self) -> None:
-        self._numbers: dict[int, int] = {}
-        self._passages: list[Passage] = []
-
-    def number(self, passage: Passage) -> int:
-        key = passage.chunk.chunk_id
-        if key not in self._numbers:
-            self._passages.append(passage)
-            self._numbers[key] = len(self._passages)
-        return self._numbers[key]
-
-    def all(self) -> tuple[Citation, ...]:
-        return tuple(Citation(i + 1, p) for i, p in enumerate(self._passages))
 
 
 class ExtractiveComposer:
