@@ -10,7 +10,7 @@ import pytest
 
 from assistant.answering import Citations
 from assistant.question import Term
-from assistant.ranking import (  # noqa: E501
+from assistant.ranking import (
     Candidate,
     Echo,
     answers_kind,
