@@ -1,4 +1,4 @@
-"""Compose answers: the ``Composer`` protocol, citations, and the extractive composer (the default, no LLM).
+"""Compose answers: the extractive composer (the default, no LLM); the ``Composer`` seam is in ``composer``.
 
 Every claim of an extractive answer is a sentence quoted from a passage, followed by the number of the
 citation that points at that passage. When the documents do not hold what was asked (the topic is absent,
@@ -10,52 +10,27 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator, Sequence
-from typing import Protocol
 
+from assistant.composer import Citations, Composer
 from assistant.evidence import Found
 from assistant.phrases import NOT_TOLD, phrase
 from assistant.question import Query
-from assistant.ranking import Candidate, Ranked, Weights, enumerates, near_topic, rank
-from assistant.records import Answer, Chunk, Citation, Passage
+from assistant.ranking import Candidate, Echo, Ranked, Weights, enumerates, near_topic, rank
+from assistant.records import Answer, Chunk, Passage
 from assistant.relevance import Relevance, Thresholds
 from assistant.retrieval import PASSAGES_RETURNED, Retrieved
 from assistant.sentence_index import IndexedSentence, SentenceIndex
+
+__all__ = ["Citations", "Composer", "ExtractiveComposer"]
 
 SINGLE_PASSAGES = 4  # passages whose sentences compete to answer a single-region question
 FIGURE_PASSAGES = 8  # the same when a date, figure or name is asked (it may sit a little lower)
 EVIDENCE_CANDIDATES = 20  # evidence sentences (in scope, strongest first) that compete as well
 TOP_KEPT = 2  # retrieved passages that stay first in a region-by-region answer's sources (calibrated)
 LIST_ITEMS = 8
+REGION_SENTENCES = 2  # sentences quoted per region: the best and one that scores close to it
 LIST_ITEM_CHARS = 240  # a longer line is prose, not a list item
 _BARE_YEAR = re.compile(r"(?:19|20)\d{2}|\d{1,2}")  # a year or a small number ties nothing
-
-
-class Composer(Protocol):
-    """Turns a query and what was retrieved for it into an answer."""
-
-    def compose(self, query: Query, retrieved: Retrieved) -> Answer: ...
-
-    def compose_stream(self, query: Query, retrieved: Retrieved) -> Iterator[str | Answer]:
-        """Text pieces as they are written (if the composer writes gradually), then the final ``Answer``."""
-        ...
-
-
-class Citations:
-    """Numbers passages in order of first citation: the first cited passage is [1]."""
-
-    def __init__(self) -> None:
-        self._numbers: dict[int, int] = {}
-        self._passages: list[Passage] = []
-
-    def number(self, passage: Passage) -> int:
-        key = passage.chunk.chunk_id
-        if key not in self._numbers:
-            self._passages.append(passage)
-            self._numbers[key] = len(self._passages)
-        return self._numbers[key]
-
-    def all(self) -> tuple[Citation, ...]:
-        return tuple(Citation(i + 1, p) for i, p in enumerate(self._passages))
 
 
 class ExtractiveComposer:
@@ -89,7 +64,7 @@ class ExtractiveComposer:
             return self._absent(query, retrieved)
         if not self._relevant(query, retrieved):
             return self._abstain(query, retrieved, phrase(query.language, "not_found"))
-        ranked = rank(query.kind, retrieved.topic, self._candidates(retrieved, evidence, FIGURE_PASSAGES if query.asks_figure else SINGLE_PASSAGES), self.weights, (query.lemmas, query.numbers))
+        ranked = rank(query.kind, retrieved.topic, self._candidates(retrieved, evidence, FIGURE_PASSAGES if query.asks_figure else SINGLE_PASSAGES), self.weights, Echo.of(query))
         if query.asks_figure:
             fitting = [r for r in ranked if r.fits and self._about_topic(query, r, retrieved)]
             if not fitting:
@@ -114,9 +89,23 @@ class ExtractiveComposer:
         return [self._candidate(s, rank_, retrieved) for s, rank_ in chosen.values()]
 
     def _candidate(self, s: IndexedSentence, rank_: int, retrieved: Retrieved) -> Candidate:
-        before = self._before(s)
-        context = retrieved.topic.coverage(before.full, before.tokens, before.sequence) if before and retrieved.topic else 0.0
+        topic = retrieved.topic
+        context = max((topic.coverage(c.full, c.tokens, c.sequence) for c in self._context(s)), default=0.0) if topic else 0.0
         return Candidate(s, rank_, retrieved.dense(s), context)
+
+    def _context(self, s: IndexedSentence) -> list[IndexedSentence]:
+        """The sentences that set the context of ``s`` in its passage: the one before it, and for a list item
+        the items above it and the line that opens the list ("Mittareina PROMIS…" for "Asiakasmäärä vähintään
+        100." two items below)."""
+        out: list[IndexedSentence] = []
+        at: IndexedSentence | None = s
+        while at is not None and len(out) < LIST_ITEMS:
+            before = self._before(at)
+            if before is None:
+                break
+            out.append(before)
+            at = before if at.item else None  # climb the list up to the line that opens it
+        return out
 
     def _after(self, s: IndexedSentence) -> IndexedSentence | None:
         """The quotable sentence after ``s`` in the same passage, if any."""
@@ -148,8 +137,7 @@ class ExtractiveComposer:
         if any(not _BARE_YEAR.fullmatch(n) and re.search(rf"(?<![\d.,]){re.escape(n)}(?![\d,]|\.\d)", s.text)
                for n in query.numbers):
             return True
-        before = self._before(s)
-        return bool(before and topic.touches(before.full, before.tokens, before.sequence) >= self.t.about)
+        return any(topic.touches(c.full, c.tokens, c.sequence) >= self.t.about for c in self._context(s))
 
     def _choose(self, query: Query, ranked: list[Ranked], limit: int = 2) -> list[Ranked]:
         """The best sentence, a close second, or for a list question the list the best sentence opens."""
@@ -164,6 +152,11 @@ class ExtractiveComposer:
             after = self._after(top.candidate.sentence)
             if after is not None:  # the reason usually follows the statement it explains
                 return [top, Ranked(Candidate(after, top.candidate.rank), top.score, top.coverage, top.fits)]
+        return self._close(ranked, limit)
+
+    def _close(self, ranked: list[Ranked], limit: int) -> list[Ranked]:
+        """The best sentence and up to ``limit - 1`` others that score close to it, in reading order."""
+        top = ranked[0]
         picks = [top]
         for r in ranked[1:]:
             if len(picks) >= limit or r.score < top.score - self.weights.second:
@@ -209,23 +202,27 @@ class ExtractiveComposer:
         with_evidence.sort(key=lambda r: -retrieved.evidence[r][0].strength)
         cites = Citations()
         lines = [phrase(query.language, "regions", n=len(with_evidence))]
+        firsts: list[Passage] = []  # each region's best sentence's passage
         for region in with_evidence:
             found = retrieved.evidence[region]
             order = {p.chunk.chunk_id: i for i, p in enumerate(retrieved.by_region.get(region, ()))}
             candidates = [self._candidate(f.sentence, min(order.get(c, len(order)) for c in f.sentence.chunks),
                                           retrieved) for f in found[:EVIDENCE_CANDIDATES]]
-            best = rank(query.kind, retrieved.topic, candidates, self.weights, (query.lemmas, query.numbers))[0]
-            lines.append(f"**{region}** — {best.candidate.sentence.text} [{cites.number(self._passage(best, retrieved))}]")
+            ranked = rank(query.kind, retrieved.topic, candidates, self.weights, Echo.of(query))
+            firsts.append(self._passage(ranked[0], retrieved))
+            quoted = " ".join(f"{r.candidate.sentence.text} [{cites.number(self._passage(r, retrieved))}]"
+                              for r in self._close(ranked, REGION_SENTENCES))
+            lines.append(f"**{region}** — {quoted}")
         without = [r for r in retrieved.scope if r not in with_evidence]
         if without:
             lines.append(phrase(query.language, "no_mention", regions=", ".join(without)))
-        cited = [c.passage for c in cites.all()]
+        seconds = [c.passage for c in cites.all()]
         more = [retrieved.passage(f.chunk) for r in with_evidence for f in retrieved.evidence[r][1:3]]
         others = [ps[0] for r, ps in retrieved.by_region.items() if ps and r not in with_evidence]
-        # The best retrieved passages keep their places (the answer's sources), then the cited ones.
+        # The best retrieved passages keep their places (the answer's sources), then each region's best quote.
         head = list(retrieved.passages[:TOP_KEPT])
         return self._answer(query, "\n".join(lines), cites,
-                            _unique([*head, *cited, *more, *others, *retrieved.passages[TOP_KEPT:]]))
+                            _unique([*head, *firsts, *more, *others, *seconds, *retrieved.passages[TOP_KEPT:]]))
 
     # -- abstaining ------------------------------------------------------------------------------------
     def _absent(self, query: Query, retrieved: Retrieved, anywhere: bool = False) -> Answer:
@@ -249,7 +246,7 @@ class ExtractiveComposer:
             answer = self._answer(query, text, cites, retrieved.passages)
             return Answer(answer.text, True, answer.language, answer.citations, answer.passages)
         ranked = rank(query.kind, retrieved.topic, self._candidates(retrieved, (), depth=2), self.weights,
-                      (query.lemmas, query.numbers))
+                      Echo.of(query))
         return self._nearest(query, retrieved, text, ranked)
 
     def _not_told(self, query: Query, retrieved: Retrieved, ranked: list[Ranked]) -> Answer:

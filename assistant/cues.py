@@ -26,13 +26,10 @@ PLAN_LEMMAS = frozenset({"suunnitella", "suunnite", "suunnitelma", "suunnittelu"
                          "tavoite", "tavoitella", "tarkoitus", "aikoa", "pyrkiä", "selvittää", "selvitys", "laatia",
                          "valmistelussa", "aikomus", "visio", "tiekartta"})
 
-# Frame words: a question's predicate and scope, shared by every question whatever its topic.
-FRAME_FI = frozenset({
-    # status and development, also as nouns
-    *IMPLEMENT_VERBS, *IN_USE_VERBS, *IN_USE_NOUNS, *PILOT_LEMMAS, *PLAN_LEMMAS,
-    "käyttöönotto", "käyttöön=otto", "otettu", "otettava", "käytetty", "kehittää", "kehittäminen", "kehitys",
-    "kehitystyö", "kehittyä", "edistää", "vahvistaa", "lisätä", "parantaa", "uudistaa", "uudistus",
-    "vakiintunut", "vaihe", "tilanne", "status", "tila",
+# Words every question uses whatever it asks: generic predicates, scope (regions, the documents), question
+# words, focus and time adverbs, and postpositions whose first reading is a noun ("jälkeen" -> jälki).
+# Unlike the status and development words they never say what was asked of the topic (see ``predicate``).
+GENERIC_FRAME = frozenset({
     # generic predicates of a question
     "olla", "tehdä", "tulla", "voida", "pitää", "saada", "löytyä", "mainita", "maininta", "kertoa", "kuvata",
     "kuvaus", "sisältää", "koskea", "liittyä", "järjestää", "järjestäminen", "hoitaa", "esiintyä", "näkyä",
@@ -45,11 +42,20 @@ FRAME_FI = frozenset({
     # focus and time adverbs
     "jo", "vielä", "nyt", "myös", "edelleen", "enää", "juuri", "aina", "usein", "yhä", "jälleen", "vain",
     "ainoastaan", "erityisesti", "lähinnä", "esimerkiksi", "miksi", "syy",
-    # quantifiers of the figure asked ("Montako asiakasta tarvitaan vähintään?"): they frame the figure
-    "vähintään", "enintään", "yhteensä", "kaikkiaan", "noin", "arviolta", "keskimäärin", "lähes",
     # postpositions whose first reading is a noun ("jälkeen" -> jälki, "aikana" -> aika, "vuoksi" -> vuo)
     "jälki", "jälkeen", "aika", "aikana", "kausi", "kautta", "vuo", "vuoksi", "takia", "väli", "välillä", "sija",
     "sijaan", "myötä", "kesken", "ennen", "asti", "saakka", "mukaan", "mukaa", "lisäksi", "lisä", "osa-alue",
+})
+# Frame words: a question's predicate and scope, shared by every question whatever its topic.
+FRAME_FI = frozenset({
+    # status and development, also as nouns
+    *IMPLEMENT_VERBS, *IN_USE_VERBS, *IN_USE_NOUNS, *PILOT_LEMMAS, *PLAN_LEMMAS,
+    "käyttöönotto", "käyttöön=otto", "otettu", "otettava", "käytetty", "kehittää", "kehittäminen", "kehitys",
+    "kehitystyö", "kehittyä", "edistää", "vahvistaa", "lisätä", "parantaa", "uudistaa", "uudistus",
+    "vakiintunut", "vaihe", "tilanne", "status", "tila",
+    *GENERIC_FRAME,
+    # quantifiers of the figure asked ("Montako asiakasta tarvitaan vähintään?"): they frame the figure
+    "vähintään", "enintään", "yhteensä", "kaikkiaan", "noin", "arviolta", "keskimäärin", "lähes",
 })
 FRAME_OTHER = frozenset({
     # English

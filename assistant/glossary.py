@@ -161,15 +161,28 @@ GLOSSARY: dict[str, str] = {
 _PATTERNS = sorted(GLOSSARY, key=len, reverse=True)
 
 
+def _pattern(term: str) -> re.Pattern[str]:
+    """The term at a word start, in any inflection that keeps its beginning ("service vouchers", "sedeln"),
+    and for a Swedish noun in -el/-en/-er also the forms that drop the e before an ending: "servicesedel" ->
+    "servicesedlar", "regel" -> "regler"."""
+    forms = [re.escape(term)]
+    if re.search(r"[^aeiouyåäö ]e[lnr]$", term):
+        forms.append(re.escape(term[:-2] + term[-1]) + r"(?=[aoe])")
+    return re.compile(r"(?<!\w)(?:" + "|".join(forms) + ")")
+
+
+_COMPILED = {term: _pattern(term) for term in _PATTERNS}
+
+
 def bridge_hits(question: str) -> list[tuple[int, int, tuple[str, ...]]]:
     """(start, end, Finnish alternatives) of each English/Swedish domain term in ``question``, in order."""
     text = question.lower()
     found: list[tuple[int, int, tuple[str, ...]]] = []
     for term in _PATTERNS:
-        match = re.search(r"(?<!\w)" + re.escape(term), text)
+        match = _COMPILED[term].search(text)
         if match:
             found.append((match.start(), match.end(), tuple(GLOSSARY[term].split("|"))))
-            text = text[:match.start()] + " " * len(term) + text[match.end():]  # keep positions
+            text = text[:match.start()] + " " * (match.end() - match.start()) + text[match.end():]  # keep positions
     return sorted(found)
 
 

@@ -45,6 +45,7 @@ class Query:
     frame: tuple[str, ...] = ()
     numbers: tuple[str, ...] = ()
     lemmas: frozenset[str] = frozenset()  # every content lemma of the question, frame words included
+    predicate: tuple[str, ...] = ()  # what is asked of the topic, as derivation stems ("pilotoi", "vähintään")
     bridged: str = ""
     history: tuple[Turn, ...] = field(default=(), repr=False)
 
@@ -166,6 +167,6 @@ def understand(question: str, history: Sequence[Turn] = (), *, index_regions: Co
         comparative=comparative, kind=kind, topic=topic.terms, either=topic.either,
         frame=topic.frame,
         numbers=tuple(_NUMBER.findall(without_regions)),
-        lemmas=topic.lemmas,
+        lemmas=topic.lemmas, predicate=topic.predicate,
         bridged=bridge(resolved) if language != "fi" else "", history=tuple(history),
     )

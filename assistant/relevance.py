@@ -20,8 +20,9 @@ import numpy as np
 
 from assistant.glossary import synonyms
 from assistant.lexical import snowball_stem, tokenize
-from assistant.sparse import SparseBm25
-from assistant.terms import Term
+from assistant.morphology import analyse
+from assistant.sparse import SparseBm25, union_rows
+from assistant.terms import Term, word_parts
 from assistant.topic import Topic
 
 
@@ -85,7 +86,7 @@ class Relevance:
         return self._sparse.rows_with(lemma)
 
     def _union(self, lemmas: Iterable[str]) -> np.ndarray:
-        return _merged([self._rows(lemma) for lemma in lemmas], self.size)
+        return union_rows([self._rows(lemma) for lemma in lemmas], self.size)
 
     def _together(self, parts: Sequence[str]) -> np.ndarray:
         """Rows that hold every one of ``parts``."""
@@ -197,7 +198,10 @@ class Relevance:
             parts: list[tuple[str, ...]] = []
             for alt in (term, *term.alternatives):
                 compounds, acronym = self._named(alt)
-                found |= self.carriers(alt.lemma) | compounds
+                # A name the corpus uses ("Voimaperheet", "Kanta-palvelut") is carried by its own compounds, not
+                # by a part of it that is a common word ("voima", "kanta").
+                own_name = self._containing(alt.lemma) if alt.word[:1].isupper() else set()
+                found |= (own_name or self.carriers(alt.lemma)) | compounds | self._name_of_kind(alt)
                 if acronym:  # a word of its own, never a compound part ("AVAIN", not "avainhenkilö")
                     parts.append((acronym,))
                 for synonym in synonyms(alt.lemma):
@@ -224,6 +228,9 @@ class Relevance:
             weights = [weights[n] for n in keep]
         index = {old: new for new, old in enumerate(kept)}
         groups = tuple(g for g in (tuple(index[i] for i in group if i in index) for group in either) if g)
+        # An alternative of generic words only ("X (Strongest Families)" -> "perhe") cannot name the topic alone.
+        specific = tuple(g for g in groups if any(weights[i] > self.t.min_weight for i in g))
+        groups = specific if specific else groups
         return Topic(tuple(terms[i] for i in kept), tuple(carriers), tuple(part_sets), tuple(weights),
                      groups if len(groups) > 1 else ())
 
@@ -247,6 +254,17 @@ class Relevance:
             i += 1
         return out, lemma if piece.isupper() and lemma in self else None
 
+    def _name_of_kind(self, term: Term) -> set[str]:
+        """"voimaperhe" for "Voimaperheet-ohjelma", "barnahus" for "Barnahus-malli": a hyphenated name whose last
+        piece is a generic kind of thing (ohjelma, malli, hanke) is the name whatever kind the text calls it."""
+        if "-" not in term.word.strip("-") or len(term.parts) != 2:
+            return set()
+        name, kind = term.parts
+        piece = term.word.split("-")[0]
+        if analyse(piece).known and not word_parts(piece):
+            return set()  # a plain dictionary word ("Kanta-palvelut") names nothing on its own
+        return self._own(name) if self.generic(kind) and not self.generic(name) and len(name) >= 4 else set()
+
     def names(self, topic: Topic, tokens: Set[str]) -> bool:
         """Whether a text with these lemmas names every term of the topic (or of one alternative group) by its
         own lemma or a compound that begins with it, not only through a part, synonym or generic head."""
@@ -258,7 +276,7 @@ class Relevance:
         """Rows (ascending) that could carry the topic: each holds some term's carrier or all of its parts."""
         found = [self._union(carriers) for carriers in topic.carriers]
         found += [self._together(ps) for part_sets in topic.part_sets for ps in part_sets]
-        return _merged(found, self.size)
+        return union_rows(found, self.size)
 
     def row_terms(self, row: int) -> frozenset[str]:
         """The lemmas (with compound parts) of the chunk at ``row``."""
@@ -274,13 +292,3 @@ class Relevance:
         tokens = self.row_terms(row)
         return topic.touches(tokens, tokens) if partial else topic.coverage(tokens, tokens)
 
-
-def _merged(lists: Sequence[np.ndarray], size: int) -> np.ndarray:
-    """The ascending union of row lists (a bitmap over the rows: cheaper than sorting long lists)."""
-    lists = [x for x in lists if len(x)]
-    if len(lists) <= 1:
-        return np.asarray(lists[0], dtype=np.int64) if lists else np.zeros(0, dtype=np.int64)
-    seen = np.zeros(size, dtype=bool)
-    for rows in lists:
-        seen[rows] = True
-    return np.flatnonzero(seen)

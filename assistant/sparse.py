@@ -230,3 +230,14 @@ class SparseBm25:
         """Rows containing ``term``, ascending (intersect two of these for a phrase's candidates)."""
         t = self.term_id.get(term)
         return np.zeros(0, dtype=np.int32) if t is None else np.asarray(self._postings(t)[0])
+
+
+def union_rows(lists: Sequence[np.ndarray], size: int) -> np.ndarray:
+    """The ascending union of row lists (a bitmap over the rows: cheaper than sorting long lists)."""
+    lists = [x for x in lists if len(x)]
+    if len(lists) <= 1:
+        return np.asarray(lists[0], dtype=np.int64) if lists else np.zeros(0, dtype=np.int64)
+    seen = np.zeros(size, dtype=bool)
+    for rows in lists:
+        seen[rows] = True
+    return np.flatnonzero(seen)

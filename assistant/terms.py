@@ -6,11 +6,12 @@ English and Swedish questions reach the Finnish documents through the glossary a
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Container, Sequence
 from dataclasses import dataclass, replace
 
-from assistant.cues import is_frame
+from assistant.cues import GENERIC_FRAME, is_frame
 from assistant.glossary import bridge_hits
 from assistant.language import Language
 from assistant.lexical import STOPWORDS, tokenize, words
@@ -50,6 +51,7 @@ class Terms:
     either: tuple[tuple[int, ...], ...]
     frame: tuple[str, ...]
     lemmas: frozenset[str] = frozenset()  # every lemma of the question with compound parts, frame words included
+    predicate: tuple[str, ...] = ()  # what is asked of the topic, as stems (see ``predicate_stem``)
 
 
 def _function_word(morph: Morph) -> bool:
@@ -143,6 +145,7 @@ def topic_terms(text: str, language: Language, vocabulary: Container[str] = (), 
     terms: dict[str, tuple[int, Term]] = {}
     frame: list[str] = []
     lemmas: set[str] = set()
+    predicate: list[str] = []
     if language == "fi":
         analysed: dict[str, Morph] = {}
         unanalysed: set[str] = set()
@@ -161,7 +164,12 @@ def topic_terms(text: str, language: Language, vocabulary: Container[str] = (), 
             if not tokens or morph.word in STOPWORDS or YEAR_OR_COUNT.fullmatch(morph.word):
                 continue
             lemma = tokens[0]
-            if is_frame(lemma) or is_frame(morph.lemma) or _function_word(morph) or (morph.is_verb and is_frame(morph.verb)):
+            framed = is_frame(lemma) or is_frame(morph.lemma) or (morph.is_verb and is_frame(morph.verb))
+            if (framed or morph.is_verb) and not _function_word(morph):
+                stem = predicate_stem(morph, lemma)
+                if stem and stem not in predicate:
+                    predicate.append(stem)
+            if framed or _function_word(morph):
                 frame.append(lemma)
                 continue
             readings = tuple(Term(r) for r in morph.readings if r != lemma and not is_frame(r))
@@ -195,7 +203,28 @@ def topic_terms(text: str, language: Language, vocabulary: Container[str] = (), 
     ordered = _names(text, sorted(terms.values(), key=lambda pt: pt[0]), whole)
     positions = [p for p, _ in ordered]
     return Terms(tuple(t for _, t in ordered), _either(positions, at or _aside(text, positions)), tuple(frame),
-                 frozenset(lemmas))
+                 frozenset(lemmas), tuple(predicate))
+
+
+def predicate_stem(morph: Morph, lemma: str) -> str:
+    """What a question word asks of its topic, as the stem its derivations share, or "" for a word every
+    question uses (``cues.GENERIC_FRAME``). Finnish derives nouns from verbs by suffixes on the verb's stem:
+    "pilotoidaan" -> "pilotoi" (pilotointi, pilotoija), "hallinnoi" -> "hallinno" (hallinnoija, hallinnointi),
+    "kehitetään" -> "kehittä" (kehittäjä, kehittämistyö), so a sentence that says "Pilotointi alkaa" answers
+    "Milloin pilotoidaan?". A word that is neither a verb nor derived from one is matched as its lemma.
+
+    >>> predicate_stem(analyse("pilotoidaan"), "pilotoida"), predicate_stem(analyse("olla"), "olla")
+    ('pilotoi', '')
+    """
+    verb = morph.verb or (morph.lemma if morph.word_class == "teonsana" else "")
+    if {lemma, morph.lemma, verb} & GENERIC_FRAME:
+        return ""
+    if not verb:
+        return lemma
+    stem = verb[:-2] if len(verb) > 3 and verb[-1] in "aä" and verb[-2] in "dlnrt" else verb[:-1] if verb[-1] in "aä" else verb
+    if lemma != verb and morph.word_class.startswith("nimisana"):  # a noun from the verb keeps what the two share: "käyttö" / "käyttä" -> "käytt"
+        stem = os.path.commonprefix([stem, lemma])
+    return stem if len(stem) >= 4 else lemma
 
 
 def _aside(text: str, positions: Sequence[int]) -> Split | None:

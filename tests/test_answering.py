@@ -11,7 +11,16 @@ import pytest
 from assistant.answering import Citations
 from assistant.hybrid import rrf_lists
 from assistant.question import Term
-from assistant.ranking import Candidate, answers_kind, has_count, has_date, has_organisation, near_topic, rank
+from assistant.ranking import (
+    Candidate,
+    Echo,
+    answers_kind,
+    has_count,
+    has_date,
+    has_organisation,
+    near_topic,
+    rank,
+)
 from assistant.records import Chunk, Passage
 from assistant.relevance import Relevance, Thresholds
 from assistant.sentence_index import IndexedSentence
@@ -86,6 +95,8 @@ def test_fact_detectors_ignore_years_labels_and_glued_goal_numbers():
     assert has_date("Pilotointi alkaa 10/2022 Oulussa") and not has_date("Tuotannossa (15/16) asemaa")
     assert not has_count("vuonna 2021 Teema 4") and has_count("koulutuksessa 15 ohjaajaa")
     assert has_organisation("Hankkeen hallinnoijana toimii Seinäjoen kaupunki.")
+    assert has_count("Asiakasmäärä vähintään 100.")  # a full stop after the count ends the sentence
+    assert not has_count("PARADISE24fin-mittarin käyttöönotto")  # a number glued to letters is a code
 
 
 def _topic(*lemmas: str) -> object:
@@ -105,6 +116,15 @@ def test_rank_prefers_the_sentence_with_the_asked_date():
                   Candidate(sentence("Yöpartio aloitti toimintansa 1.3.2021 Kokkolassa.", 1), 1)]
     assert rank("when", topic, candidates)[0].candidate.sentence.id == 1
     assert rank("open", topic, candidates)[0].candidate.sentence.id == 0  # no prior: the better passage
+
+
+def test_rank_prefers_the_sentence_that_says_what_was_asked():
+    topic = _topic("yöpartio")
+    candidates = [Candidate(sentence("Yöpartio otetaan käyttöön koko alueella 1.1.2023.", 0), 0),
+                  Candidate(sentence("Yöpartion pilotointi alkaa 10/2022 Kokkolassa.", 1), 1)]
+    assert rank("when", topic, candidates)[0].candidate.sentence.id == 0  # the better passage
+    asked = Echo(predicate=("pilotoi", "alka"))  # "Milloin yöpartiota pilotoidaan?"
+    assert rank("when", topic, candidates, echo=asked)[0].candidate.sentence.id == 1
 
 
 def test_citations_number_passages_in_order_of_first_use():

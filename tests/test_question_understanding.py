@@ -80,6 +80,22 @@ def test_bridge_adds_finnish_terms():
     assert "omaishoitaja" in bridge("blankett för närståendevårdare")
 
 
+def test_swedish_nouns_in_el_bridge_in_their_syncopated_plural():
+    assert bridge("Vilka välfärdsområden har servicesedlar?") == "palveluseteli"
+    assert bridge("Var används servicesedeln?") == "palveluseteli"
+    assert bridge("Vilka har sedlar?") == ""  # the syncopated form only stands for a whole glossary term
+
+
+@pytest.mark.parametrize("question, predicate", [
+    ("Milloin ensiarviotiimin pilotointi alkaa?", ("pilotoi", "alka")),  # a deverbal noun and a verb
+    ("Kuka hallinnoi hanketta?", ("hallinnoi",)),  # "hallinnoija", "hallinnointi" begin with it
+    ("Mihin mennessä RAI-arviointivälineistö on otettava käyttöön?", ("otta", "käytt")),
+    ("Mikä on kotisairaala?", ()),  # olla and mikä ask nothing of the topic
+])
+def test_the_predicate_is_kept_as_the_stem_its_derivations_share(question, predicate):
+    assert understand(question).predicate == predicate
+
+
 INDEX_REGIONS = {"Pohjois-Pohjanmaa", "Keski-Pohjanmaa", "Etelä-Pohjanmaa", "Länsi-Uusimaa", "Lappi"}
 
 

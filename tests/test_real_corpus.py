@@ -122,3 +122,10 @@ def test_practice_map_reads_status_and_cites_the_deciding_sentence(real_assistan
     text = real_assistant.document(omaolo.evidence.document)["text"]
     assert " ".join(text[omaolo.evidence.start:omaolo.evidence.end].split()).startswith(omaolo.evidence.text[:40])
 
+
+
+def test_a_list_item_answers_under_the_line_that_names_the_topic(real_assistant):
+    # "o Asiakasmäärä vähintään 100." stands two items below "o Mittareina PROMIS …" in Etelä-Pohjanmaa's plan.
+    answer = real_assistant.ask("Montako asiakasta Etelä-Pohjanmaan PROMIS-toimintakykymittaritutkimukseen tarvitaan vähintään?")
+    assert not answer.abstained
+    assert "vähintään 100" in answer.text

@@ -25,3 +25,32 @@ def test_a_long_topic_is_carried_by_a_term_that_outweighs_the_rest():
     assert finder.required(_topic((1.6, 0.9, 0.25))) == 1.6 / 2.75  # asiakaskokemus alone suffices
     assert finder.required(_topic((2.0, 2.0, 0.25))) == Thresholds().coverage  # no head term: the usual share
     assert finder.required(_topic((3.0, 0.25))) == Thresholds().coverage  # a short topic keeps the usual share
+
+
+def _relevance() -> Relevance:
+    # "malli", "palvelu" and "perhe" are generic (in many chunks); "barnahus", "kanta" and "voima" are not.
+    chunks = [["malli", "palvelu"]] * 150 + [["perhe"]] * 40 + [["barnahus", "hanke"], ["kanta", "palvelu"],
+                                                                 ["kanta-palvelu"], ["voimaperhe"], ["voima"]]
+    return Relevance.of_tokens(chunks, Thresholds())
+
+
+def test_a_hyphenated_name_of_a_generic_kind_is_carried_by_the_name():
+    relevance = _relevance()
+    barnahus = relevance.topic([Term("barnahus-mal", ("barnahus", "malli"), word="Barnahus-malli")])
+    assert "barnahus" in barnahus.carriers[0]  # "Barnahus-hanke" is the same thing
+    kanta = relevance.topic([Term("kanta-palvelu", ("kanta", "palvelu"), word="Kanta-palvelut")])
+    assert "kanta" not in kanta.carriers[0]  # a plain dictionary word ("kannalta") names nothing alone
+
+
+def test_a_name_is_not_carried_by_a_common_part_of_it():
+    relevance = _relevance()
+    assert "voima" in relevance.topic([Term("voimaperhe", ("voima", "perhe"))]).carriers[0]
+    named = relevance.topic([Term("voimaperhe", ("voima", "perhe"), word="Voimaperheet")])
+    assert named.carriers[0] == frozenset({"voimaperhe"})
+
+
+def test_an_alternative_of_generic_words_only_cannot_name_the_topic():
+    relevance = _relevance()
+    terms = [Term("barnahus", word="Barnahus"), Term("malli")]  # "Barnahus (malli)"
+    assert relevance.topic(terms, ((0,), (1,))).either == ()
+    assert relevance.topic([Term("barnahus"), Term("voimaperhe")], ((0,), (1,))).either == ((0,), (1,))
