@@ -194,15 +194,16 @@ class ChunkCatalog:
         """Bool per row: chunks of ``region`` (for the per-region fan-out)."""
         return self.region_codes == (self.regions.index(region) if region in self.regions else -1)
 
-    def chunks(self, rows: Sequence[int] | np.ndarray) -> list[StoredChunk]:
-        """The chunks at ``rows``, in the order asked for."""
+    def chunks(self, rows: Sequence[int] | np.ndarray, tokens: bool = True) -> list[StoredChunk]:
+        """The chunks at ``rows``, in the order asked for (``tokens=False``: without their tokens)."""
         wanted = [int(r) for r in rows]
         found: dict[int, StoredChunk] = {}
+        columns = _CHUNK_COLUMNS if tokens else _CHUNK_COLUMNS.replace("tokens", "''")
         with self._lock:
             for i in range(0, len(wanted), 500):
                 part = wanted[i:i + 500]
                 marks = ",".join("?" * len(part))
-                for r in self._db.execute(f"SELECT ord, {_CHUNK_COLUMNS} FROM chunks WHERE ord IN ({marks})", part):
+                for r in self._db.execute(f"SELECT ord, {columns} FROM chunks WHERE ord IN ({marks})", part):
                     found[r[0]] = _stored(r[1:])
         return [found[r] for r in wanted if r in found]
 

@@ -74,19 +74,23 @@ class EvidenceFinder:
 
     def candidate_rows(self, topic: Topic, regions: Sequence[str], filters: Filters) -> np.ndarray:
         """Rows (ascending) of ``regions`` within ``filters`` that could carry the topic. Where a region has
-        more than its share of ``ROWS_PER_QUESTION``, its rows that score highest on the topic's own lemmas
-        (BM25 over carriers and parts; never the question's other words) are kept, so the set does not
-        depend on the question's wording and the work does not grow with the corpus."""
+        more than its share of ``ROWS_PER_QUESTION``, it keeps the rows that cover most of the topic's weight
+        (then score highest in BM25 over the topic's own lemmas; never the question's other words), so the
+        set does not depend on the question's wording and the work does not grow with the corpus."""
         rows = self._in_scope(self.relevance.rows_with(topic), regions, filters)
         codes = self.catalog.region_codes[rows]
         share = max(MIN_ROWS_PER_REGION, ROWS_PER_QUESTION // max(len(set(regions)), 1))
         if not len(rows) or np.bincount(codes).max() <= share:
             return rows
-        mask = np.zeros(self.catalog.size, dtype=bool)
-        mask[rows] = True
-        lemmas = set().union(*topic.carriers, *(p for ps in topic.part_sets for parts in ps for p in parts))
-        best = self._sparse.top_k_by_group(self._sparse.ids(sorted(lemmas)), share, self.catalog.region_codes, mask)
-        return np.sort(np.concatenate([r for r, _ in best.values()])) if best else rows[:0]
+        covered = np.zeros(len(rows))
+        for i, weight in enumerate(topic.weights):
+            covered += weight * np.isin(rows, self.relevance.rows_with(topic.only(i)), assume_unique=True)
+        bm25 = self._sparse.score_rows(self._sparse.ids(sorted(_lemmas(topic))), rows)
+        order = np.lexsort((rows, -bm25, -covered, codes))  # by region, then best first
+        ranked = codes[order]
+        starts = np.searchsorted(ranked, ranked)  # where each region's run begins
+        keep = order[np.arange(len(order)) - starts < share]
+        return np.sort(rows[keep])
 
     def _in_scope(self, rows: np.ndarray, regions: Sequence[str], filters: Filters) -> np.ndarray:
         wanted = [i for i, r in enumerate(self.catalog.regions) if r in set(regions)]
@@ -103,9 +107,11 @@ class EvidenceFinder:
             return {}
         if rows is None:
             rows = self.candidate_rows(topic, regions, filters or Filters())
-        chunks = [sc.chunk for sc in self.catalog.chunks(rows.tolist())]
-        of_chunk = self.sentences.of_rows(rows.tolist(), chunks)
+        chunks = [sc.chunk for sc in self.catalog.chunks(rows.tolist(), tokens=False)]
         dense = topic_vector is not None and self.t.dense_sentence <= 1.0 and self.sentences.has_vectors
+        # Without the dense route only a sentence holding a carrier or a part of some term can carry the topic.
+        lemmas = None if dense else _lemmas(topic)
+        of_chunk = self.sentences.of_rows(rows.tolist(), chunks, lemmas)
         if dense:
             self.sentences.prepare_vectors([s for ss in of_chunk.values() for s in ss])
         found: dict[int, Found] = {}
@@ -137,3 +143,8 @@ class EvidenceFinder:
         unseen = tuple(t for i, t in enumerate(topic.terms)
                        if not len(self._in_scope(self.relevance.rows_with(topic.only(i)), regions, filters)))
         return present, unseen
+
+
+def _lemmas(topic: Topic) -> frozenset[str]:
+    """Every lemma that can carry some term of the topic: its carriers and its compound parts."""
+    return frozenset().union(*topic.carriers, (p for ps in topic.part_sets for parts in ps for p in parts))

@@ -96,7 +96,7 @@ class HybridSearch:
         depth = max(depth, k)
         term_ids = sparse.ids(tokens)
         codes = catalog.region_codes
-        pool_rows, pool_scores = vectors.search_rows(query, 4 * depth * len(regions), mask)
+        pool_rows, pool_scores = vectors.search_rows(query, 2 * depth * len(regions), mask)
         lexical = sparse.top_k_by_group(term_ids, depth, codes, mask) if lexical_weight else {}
         groups: dict[str, list[Hit]] = {}
         for region in regions:
@@ -116,7 +116,7 @@ class HybridSearch:
 
     def passages(self, hits: Sequence[Hit]) -> list[Passage]:
         """Hits as ``Passage`` records; chunk texts are read from SQLite for these rows only."""
-        stored = self.snapshot.catalog.chunks([h.row for h in hits])
+        stored = self.snapshot.catalog.chunks([h.row for h in hits], tokens=False)
         return [Passage(sc.chunk, h.fused, h.dense, h.lexical) for h, sc in zip(hits, stored, strict=True)]
 
     def _hits(self, rows: list[int], fused: dict[int, float], query: np.ndarray, term_ids: list[int],

@@ -28,7 +28,7 @@ from assistant.topic import Topic
 
 PASSAGES_RETURNED = 12
 SEARCH_DEPTH = 100  # how far down each leg's ranking the fusion looks
-REGION_DEPTH = 20  # ... and each leg's ranking within one region, for the fan-out
+REGION_DEPTH = 10  # ... and each leg's ranking within one region, for the fan-out
 
 
 @dataclass(frozen=True)

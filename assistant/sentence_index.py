@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import bisect
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence, Set
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -112,8 +112,11 @@ class SentenceIndex:
         self._by_chunk[chunk.chunk_id] = tuple(s.id for s in found)
         return found
 
-    def of_rows(self, rows: Sequence[int], chunks: Sequence[Chunk]) -> dict[int, tuple[IndexedSentence, ...]]:
-        """Sentences of many chunks (``chunks[i]`` at catalog row ``rows[i]``) in one read, by chunk id."""
+    def of_rows(self, rows: Sequence[int], chunks: Sequence[Chunk], touching: Set[str] | None = None
+                ) -> dict[int, tuple[IndexedSentence, ...]]:
+        """Sentences of many chunks (``chunks[i]`` at catalog row ``rows[i]``) in one read, by chunk id. With
+        ``touching``, a sentence read from storage is kept only if one of its lemmas is in it (the rest are
+        not even parsed: a topic's evidence needs only the sentences that hold one of its lemmas)."""
         out: dict[int, tuple[IndexedSentence, ...]] = {}
         missing: dict[int, Chunk] = {}
         for row, chunk in zip(rows, chunks, strict=True):
@@ -125,10 +128,12 @@ class SentenceIndex:
         if missing:
             found: dict[int, list[IndexedSentence]] = {row: [] for row in missing}
             for stored in self._source.sentence_rows_of(list(missing)):
-                found[stored[0]].append(_parse(stored[1:]))
+                if touching is None or not touching.isdisjoint(stored[7].split()):
+                    found[stored[0]].append(_parse(stored[1:]))
             for row, sentences in found.items():
                 self._remember(sentences)
-                self._by_chunk[missing[row].chunk_id] = tuple(s.id for s in sentences)
+                if touching is None:  # a chunk's sentences are cached only when all were read
+                    self._by_chunk[missing[row].chunk_id] = tuple(s.id for s in sentences)
                 out[missing[row].chunk_id] = tuple(sentences)
         return out
 

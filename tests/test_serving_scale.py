@@ -19,6 +19,8 @@ from assistant.service import Assistant
 from assistant.snapshot import load_snapshot
 from assistant.store import AnnConfig
 from assistant.synthetic import build_synthetic
+from assistant.terms import Term
+from assistant.topic import Topic
 from tests.conftest import FakeEmbedder
 
 
@@ -117,3 +119,18 @@ def test_answering_never_loads_every_chunk(small_index: Settings, fake_embedder:
     assert health["chunks"] == sum(d["chunks"] for d in documents) > 0
     snapshot = assistant.load().snapshot
     assert "chunks" not in vars(snapshot)  # the all-chunks list was never materialised
+
+
+def test_evidence_equals_reading_every_sentence(small_index: Settings, fake_embedder: FakeEmbedder) -> None:
+    retriever = Retriever(load_snapshot(small_index.index_dir), fake_embedder)
+    catalog = retriever.snapshot.catalog
+    every = [(c, s) for c in (sc.chunk for sc in catalog.chunks(range(catalog.size)))
+             for s in SentenceIndex(catalog).of_chunk(c)]
+    phrase = Topic((Term("kokkolan yöpartio"),), (frozenset(),), ((("kokkola", "yöpartio"),),), (1.0,))
+    topics = [phrase] + [retriever.relevance.topic(understand(q).topic)
+                         for q in ("Missä alueilla on kotihoitoa?", "Omaolo-palvelu", "suun terveydenhuolto")]
+    for topic in topics:
+        required = retriever.evidence.required(topic)
+        oracle = {s.text for _, s in every if topic.coverage(s.full, s.tokens, s.sequence) >= required}
+        found = retriever.evidence.find(topic, retriever.regions)
+        assert oracle and {f.sentence.text for fs in found.values() for f in fs} == oracle
