@@ -231,6 +231,10 @@ class ChunkCatalog:
                     f"WHERE c.row IN ({','.join('?' * len(part))}) ORDER BY c.row, s.id", part).fetchall()
         return out
 
+    def sentence_count(self) -> int:
+        with self._lock:
+            return int(self._db.execute("SELECT count(*) FROM sentences").fetchone()[0])
+
     def sentence_rows_between(self, first: int, last: int) -> list[tuple[Any, ...]]:
         """Stored sentences with ids ``first`` to ``last``, in order."""
         with self._lock:

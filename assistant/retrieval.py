@@ -96,6 +96,7 @@ class Retriever:
                                if any(w in (d.info.kind or "").lower() for w in ("suunnitelma", "plan")))
         self.relevance = Relevance(snapshot.sparse, catalog.doc_codes, snapshot.vectors.ids, self.thresholds)
         self.sentences = SentenceIndex(catalog, embed_sentences)
+        self.sentences.preload()
         self.evidence = EvidenceFinder(catalog, snapshot.sparse, self.relevance, self.sentences, self.thresholds)
 
     @property

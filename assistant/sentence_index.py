@@ -22,6 +22,7 @@ from assistant.records import Chunk
 from assistant.sentences import split_sentences
 from assistant.topic import lemma_sequence
 
+PRELOAD_SENTENCES = 50_000  # an index with at most this many keeps them all in memory (the bundled one: 3 600)
 CACHED_SENTENCES = 100_000  # sentences kept parsed in memory (a few hundred MB at most); then start afresh
 _MEMO_TEXTS = 50_000  # sentence texts whose lemmas one build remembers (repeated boilerplate is lemmatised once)
 
@@ -76,6 +77,8 @@ class SentenceSource(Protocol):
 
     def sentence_rows_of(self, rows: Sequence[int]) -> list[tuple]: ...  # type: ignore[type-arg]
 
+    def sentence_count(self) -> int: ...
+
 
 def _parse(row: tuple) -> IndexedSentence:  # type: ignore[type-arg]
     sid, doc_id, start, end, text, sequence, tokens, quotable, item, owners = row
@@ -95,6 +98,21 @@ class SentenceIndex:
         self._by_id: dict[int, IndexedSentence] = {}
         self._by_chunk: dict[int, tuple[int, ...]] = {}
         self._vectors: dict[int, np.ndarray] = {}
+
+    def preload(self, limit: int = PRELOAD_SENTENCES) -> bool:
+        """Read every sentence into memory if the index has at most ``limit`` (a small corpus then answers
+        without a storage read); returns whether it did."""
+        if self._source.sentence_count() > limit:
+            return False
+        found = [_parse(r) for r in self._source.sentence_rows_between(0, 2**62)]
+        by_chunk: dict[int, list[int]] = {}
+        for s in found:
+            for cid in s.chunks:
+                by_chunk.setdefault(cid, []).append(s.id)
+        with self._lock:
+            self._by_id = {s.id: s for s in found}
+            self._by_chunk = {cid: tuple(ids) for cid, ids in by_chunk.items()}
+        return True
 
     @property
     def has_vectors(self) -> bool:

@@ -8,6 +8,7 @@ import pytest
 
 from assistant import evidence as evidence_module
 from assistant.config import Settings
+from assistant.evidence import EvidenceFinder
 from assistant.lexical import Bm25Index
 from assistant.question import understand
 from assistant.records import Filters
@@ -132,5 +133,8 @@ def test_evidence_equals_reading_every_sentence(small_index: Settings, fake_embe
     for topic in topics:
         required = retriever.evidence.required(topic)
         oracle = {s.text for _, s in every if topic.coverage(s.full, s.tokens, s.sequence) >= required}
-        found = retriever.evidence.find(topic, retriever.regions)
-        assert oracle and {f.sentence.text for fs in found.values() for f in fs} == oracle
+        preloaded = retriever.evidence.find(topic, retriever.regions)
+        from_storage = EvidenceFinder(catalog, retriever.snapshot.sparse, retriever.relevance,  # type: ignore[arg-type]
+                                      SentenceIndex(catalog), Thresholds()).find(topic, retriever.regions)
+        for found in (preloaded, from_storage):
+            assert oracle and {f.sentence.text for fs in found.values() for f in fs} == oracle
