@@ -176,7 +176,9 @@ def topic_terms(text: str, language: Language, vocabulary: Container[str] = (), 
             following = seen[i + 1][1] if i + 1 < len(seen) else None
             modifier = morph.case == "omanto" and following is not None and following.word_class.startswith("nimisana")
             parts = () if morph.word in unanalysed else word_parts(morph.word)
-            term = Term(lemma, parts, readings, surface, morph.is_verb, modifier, morph.known)
+            # A noun derived from a verb names a thing ("jatkuvuus", "tunnistaminen"): a topic term, not a verb.
+            verb = morph.is_verb and not morph.word_class.startswith("nimisana")
+            term = Term(lemma, parts, readings, surface, verb, modifier, morph.known)
             terms.setdefault(lemma, (start, term))
         if split:
             at = _phrase_split(seen, split.start(), split.end())
