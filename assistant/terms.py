@@ -176,7 +176,9 @@ def topic_terms(text: str, language: Language, vocabulary: Container[str] = (), 
             following = seen[i + 1][1] if i + 1 < len(seen) else None
             modifier = morph.case == "omanto" and following is not None and following.word_class.startswith("nimisana")
             parts = () if morph.word in unanalysed else word_parts(morph.word)
-            term = Term(lemma, parts, readings, surface, morph.is_verb, modifier, morph.known)
+            # A noun derived from a verb names a thing ("jatkuvuus", "tunnistaminen"): a topic term, not a verb.
+            verb = morph.is_verb and not morph.word_class.startswith("nimisana")
+            term = Term(lemma, parts, readings, surface, verb, modifier, morph.known)
             terms.setdefault(lemma, (start, term))
         if split:
             at = _phrase_split(seen, split.start(), split.end())
@@ -255,6 +257,19 @@ def _corpus_word(word: str, first: bool, vocabulary: Container[str]) -> Term | N
         head = tokenize(clean.split("-")[0])
         if head and head[0] in vocabulary:
             return Term(head[0], word=clean)
+    return _cognate(clean, vocabulary)
+
+
+def _cognate(word: str, vocabulary: Container[str]) -> Term | None:
+    """A Greek or Latin loanword Finnish spells without an "h" ("asthma" -> "astma", "rheuma" -> "reuma"): the
+    Finnish dictionary word the corpus uses once one "h" is dropped. Only lowercase words of six letters or
+    more (names are matched as written; shorter words meet Finnish lemmas by chance)."""
+    if len(word) < 6 or not word.isalpha() or not word.islower():
+        return None
+    for i, ch in enumerate(word):
+        shorter = word[:i] + word[i + 1:]
+        if ch == "h" and shorter in vocabulary and not is_frame(shorter) and analyse(shorter).known:
+            return Term(shorter, word_parts(shorter), word=word)
     return None
 
 

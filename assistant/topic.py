@@ -94,6 +94,8 @@ def lemma_sequence(text: str) -> tuple[tuple[str, ...], frozenset[str]]:
             continue
         if word.endswith("-") and len(word) > 2:
             tokens.update(_elided(word.rstrip("-").lower(), split[at + 1:at + 4]))
+        if word[:1] in _DASHES and len(word) > 2 and at >= 2:
+            tokens.update(_elided_head(split[at - 2], split[at - 1], found[-1]))
         tokens.update(found)
         if "-" in word.strip("-"):  # the pieces first: "Lapset puheeksi-menetelmää" reads lapsi, puheeksi, …
             sequence.extend(p[0] for p in (tokenize(piece) for piece in word.split("-")) if p)
@@ -113,6 +115,24 @@ def _elided(first: str, following: Sequence[str]) -> set[str]:
     if len(after) < 3 or not first.isalpha():
         return set()
     return {first + after[-1]}  # the first piece as written (a compound begins so), the head as a lemma
+
+
+_DASHES = frozenset("-–")
+
+
+def _elided_head(before: str, coordinator: str, head: str) -> set[str]:
+    """The compound a Finnish elliptic coordination leaves unsaid the other way round: "etävastaanotto ja
+    -konsultaatio" speaks of "etäkonsultaatio" (the piece after the dash takes the first part of the compound
+    before the conjunction)."""
+    if coordinator.lower().strip(",") not in _COORDINATORS:
+        return set()
+    found = tokenize(before)
+    if len(found) < 3:  # not a compound: "hoito ja -kuntoutus" leaves nothing unsaid
+        return set()
+    whole, last = found[0], found[-1]
+    if not whole.endswith(last) or len(whole) - len(last) < 2:
+        return set()
+    return {whole[: len(whole) - len(last)] + head}
 
 
 def lemma_sets(text: str) -> tuple[frozenset[str], frozenset[str]]:

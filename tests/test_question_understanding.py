@@ -157,3 +157,18 @@ def test_analysis_work_per_question_is_bounded():
     words = " ".join(f"sana{i}x" for i in range(MAX_WORDS_ANALYSED + 30))
     query = understand(f"Mitä {words}?", index_regions=INDEX_REGIONS)
     assert len(query.topic) == MAX_WORDS_ANALYSED + 30  # every word kept, only the first ones analysed
+
+
+def test_a_noun_derived_from_a_verb_names_the_topic():
+    query = understand("Miten alueet kehittävät asiakkaiden tunnistamista ja hoidon jatkuvuutta?", index_regions=INDEX_REGIONS)
+    nouns = {t.lemma: t.verb for t in query.topic}
+    assert nouns.get("jatkuvuus") is False and any(not v for k, v in nouns.items() if k.startswith("tunnista"))
+    assert next(t for t in query.topic if t.lemma.startswith("kehittäv")).verb  # the question's verb stays a verb
+
+
+def test_a_loanword_spelt_with_an_h_meets_its_finnish_lemma():
+    query = understand("What does Lapland plan for asthma care?", index_regions=INDEX_REGIONS,
+                       vocabulary={"astma", "method", "metod"})
+    assert "astma" in [t.lemma for t in query.topic]
+    named = understand("Which regions use the METHOD model?", index_regions=INDEX_REGIONS, vocabulary={"metod"})
+    assert "metod" not in [t.lemma for t in named.topic]  # a name is matched as written, never by dropping an h

@@ -54,3 +54,10 @@ def test_an_alternative_of_generic_words_only_cannot_name_the_topic():
     terms = [Term("barnahus", word="Barnahus"), Term("malli")]  # "Barnahus (malli)"
     assert relevance.topic(terms, ((0,), (1,))).either == ()
     assert relevance.topic([Term("barnahus"), Term("voimaperhe")], ((0,), (1,))).either == ((0,), (1,))
+
+
+def test_a_dash_piece_after_the_conjunction_takes_the_first_part_of_the_compound_before_it():
+    _, tokens = lemma_sequence("Etäpalvelut kuten etävastaanotto ja –konsultaatio sekä mielenterveyspalvelut ja -hoito.")
+    assert {"etäkonsultaatio", "mielenterveyshoito"} <= tokens
+    _, plain = lemma_sequence("Hoito ja -kuntoutus sekä etävastaanotto, -konsultaatio.")
+    assert not any(t.endswith("kuntoutus") and t != "kuntoutus" for t in plain) and "etäkonsultaatio" not in plain

@@ -19,7 +19,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
 sys.path.insert(0, str(HERE))
 
-from sets_spec import CELLS, COMPARE, QUESTIONS  # noqa: E402
+from sets_spec import CELLS, COMPARE, QUESTIONS, QUESTIONS_ROUND2  # noqa: E402
 
 FILES = {
     "PP": "pohjois-pohjanmaa-popsote-vammaispalvelut-oma-arviointi-2022.txt",
@@ -47,8 +47,8 @@ def evidence(items: list[tuple]) -> list[dict[str, object]]:
     return [locate(*item) for item in items]
 
 
-def splits(rows: list[dict], key: str) -> None:
-    rng = random.Random(SEED)
+def splits(rows: list[dict], key: str, seed: int = SEED) -> None:
+    rng = random.Random(seed)
     groups: dict[str, list[dict]] = {}
     for row in rows:
         groups.setdefault(row[key], []).append(row)
@@ -66,9 +66,9 @@ def write(name: str, rows: list[dict]) -> None:
     print(f"{name}: {len(rows)} rows")
 
 
-def build_questions() -> list[dict]:
+def question_rows(specs: list[dict], first: int) -> list[dict]:
     rows = []
-    for n, spec in enumerate(QUESTIONS, 1):
+    for n, spec in enumerate(specs, first):
         keys = [k for k in ORDER if k in spec["regions"]]
         ev = evidence(spec.get("ev", []))
         if spec["kind"] != "unanswerable":
@@ -82,8 +82,17 @@ def build_questions() -> list[dict]:
         if "figure" in spec:
             row["figure"] = spec["figure"]
         rows.append(row)
-    splits(rows, "kind")
     return rows
+
+
+def build_questions() -> list[dict]:
+    # Each round is split within its kinds by its own seed, so a later round never moves an earlier
+    # question to the other half.
+    rows = question_rows(QUESTIONS, 1)
+    splits(rows, "kind")
+    later = question_rows(QUESTIONS_ROUND2, len(rows) + 1)
+    splits(later, "kind", SEED + 2)
+    return rows + later
 
 
 def build_cells() -> list[dict]:
