@@ -257,19 +257,6 @@ def _corpus_word(word: str, first: bool, vocabulary: Container[str]) -> Term | N
         head = tokenize(clean.split("-")[0])
         if head and head[0] in vocabulary:
             return Term(head[0], word=clean)
-    return _cognate(clean, vocabulary)
-
-
-def _cognate(word: str, vocabulary: Container[str]) -> Term | None:
-    """A Greek or Latin loanword Finnish spells without an "h" ("asthma" -> "astma", "rheuma" -> "reuma"): the
-    Finnish dictionary word the corpus uses once one "h" is dropped. Only lowercase words of six letters or
-    more (names are matched as written; shorter words meet Finnish lemmas by chance)."""
-    if len(word) < 6 or not word.isalpha() or not word.islower():
-        return None
-    for i, ch in enumerate(word):
-        shorter = word[:i] + word[i + 1:]
-        if ch == "h" and shorter in vocabulary and not is_frame(shorter) and analyse(shorter).known:
-            return Term(shorter, word_parts(shorter), word=word)
     return None
 
 
