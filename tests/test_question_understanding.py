@@ -165,10 +165,3 @@ def test_a_noun_derived_from_a_verb_names_the_topic():
     assert nouns.get("jatkuvuus") is False and any(not v for k, v in nouns.items() if k.startswith("tunnista"))
     assert next(t for t in query.topic if t.lemma.startswith("kehittäv")).verb  # the question's verb stays a verb
 
-
-def test_a_loanword_spelt_with_an_h_meets_its_finnish_lemma():
-    query = understand("What does Lapland plan for asthma care?", index_regions=INDEX_REGIONS,
-                       vocabulary={"astma", "method", "metod"})
-    assert "astma" in [t.lemma for t in query.topic]
-    named = understand("Which regions use the METHOD model?", index_regions=INDEX_REGIONS, vocabulary={"metod"})
-    assert "metod" not in [t.lemma for t in named.topic]  # a name is matched as written, never by dropping an h
