@@ -83,8 +83,11 @@ class EvidenceFinder:
         if not len(rows) or np.bincount(codes).max() <= share:
             return rows
         covered = np.zeros(len(rows))
+        carried = np.zeros(self.catalog.size, dtype=bool)
         for i, weight in enumerate(topic.weights):
-            covered += weight * np.isin(rows, self.relevance.rows_with(topic.only(i)), assume_unique=True)
+            carried[:] = False
+            carried[self.relevance.term_rows(topic, i)] = True
+            covered += weight * carried[rows]
         bm25 = self._sparse.score_rows(self._sparse.ids(sorted(_lemmas(topic))), rows)
         order = np.lexsort((rows, -bm25, -covered, codes))  # by region, then best first
         ranked = codes[order]
@@ -141,7 +144,7 @@ class EvidenceFinder:
         required = self.required(topic) if topic else self.t.coverage
         present = any(self.relevance.row_coverage(topic, r, partial=True) >= required for r in rows.tolist())
         unseen = tuple(t for i, t in enumerate(topic.terms)
-                       if not len(self._in_scope(self.relevance.rows_with(topic.only(i)), regions, filters)))
+                       if not len(self._in_scope(self.relevance.term_rows(topic, i), regions, filters)))
         return present, unseen
 
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 import bisect
 import math
 from collections.abc import Iterable, Sequence, Set
-from dataclasses import dataclass
 
 import numpy as np
 
@@ -23,27 +22,8 @@ from assistant.lexical import snowball_stem, tokenize
 from assistant.morphology import analyse
 from assistant.sparse import SparseBm25, union_rows
 from assistant.terms import Term, word_parts
+from assistant.thresholds import Thresholds
 from assistant.topic import Topic
-
-
-@dataclass(frozen=True)
-class Thresholds:
-    # Minimum relevance of the best passage to answer at all. Cross-lingual cosines run lower, so English
-    # and Swedish questions get their own floor.
-    answer: float = 0.85
-    answer_other: float = 0.785
-    coverage: float = 0.6  # share of a topic's weight a sentence must carry to be evidence of it
-    long_topic: int = 3  # terms that make a topic long (see ``EvidenceFinder.required``)
-    long_coverage: float = 0.5  # a long topic's heaviest term carries it alone when it outweighs the rest together
-    about: float = 0.4  # share a sentence must touch for its date or figure to answer about the topic
-    dense_sentence: float = 1.01  # cosine of topic and sentence that counts as evidence (above 1: off)
-    coverage_weight: float = 0.05  # how much topic coverage adds to a passage's cosine
-    region_depth: int = 10  # passages per region the retriever returns for comparative questions
-    generic_share: float = 0.05  # a lemma in at least this share of chunks is generic ("toiminta", "palvelu")
-    per_document: int = 5  # chunks of one document that count towards a term's spread (see Relevance.spread)
-    generic_head_share: float = 0.15  # a compound's last part this common adds nothing ("-toiminta", "-palvelu")
-    min_weight: float = 0.25  # the weight of a generic term (so a topic of generic words still has one)
-    modifier_weight: float = 0.5  # a genitive attribute's share of its weight ("työllisyyden kuntakokeilu")
 
 
 class Relevance:
@@ -67,6 +47,7 @@ class Relevance:
         self._generic_idf = math.log(1 + self.size / everywhere)
         self._head = max(2, int(self.size * thresholds.generic_head_share))
         self._carriers: dict[str, frozenset[str]] = {}
+        self._term_rows: dict[tuple[frozenset[str], tuple[tuple[str, ...], ...]], np.ndarray] = {}
         # A word the corpus never uses is the rarest of all: its absence must weigh the most.
         self.unknown = math.log(1 + 2 * self.size)
 
@@ -274,13 +255,20 @@ class Relevance:
 
     def rows_with(self, topic: Topic) -> np.ndarray:
         """Rows (ascending) that could carry the topic: each holds some term's carrier or all of its parts."""
-        found = [self._union(carriers) for carriers in topic.carriers]
-        found += [self._together(ps) for part_sets in topic.part_sets for ps in part_sets]
-        return union_rows(found, self.size)
+        return union_rows([self.term_rows(topic, i) for i in range(len(topic.terms))], self.size)
 
-    def row_terms(self, row: int) -> frozenset[str]:
-        """The lemmas (with compound parts) of the chunk at ``row``."""
-        return self._sparse.terms_of(row)
+    def term_rows(self, topic: Topic, i: int) -> np.ndarray:
+        """Rows (ascending) that carry term ``i`` of the topic; the last few terms' rows are remembered, since
+        one question asks for them several times (candidates, coverage, presence)."""
+        key = (topic.carriers[i], topic.part_sets[i])
+        found = self._term_rows.get(key)
+        if found is None:
+            found = union_rows([self._union(topic.carriers[i]), *(self._together(ps) for ps in topic.part_sets[i])],
+                               self.size)
+            if len(self._term_rows) >= 64:
+                self._term_rows.clear()
+            self._term_rows[key] = found
+        return found
 
     def chunk_coverage(self, topic: Topic, chunk_id: int, partial: bool = False) -> float:
         """The topic's coverage by a whole chunk's lemmas (``partial``: counting terms whose parts appear,
@@ -289,6 +277,6 @@ class Relevance:
         return 0.0 if row is None else self.row_coverage(topic, row, partial)
 
     def row_coverage(self, topic: Topic, row: int, partial: bool = False) -> float:
-        tokens = self.row_terms(row)
+        tokens = self._sparse.terms_of(row)
         return topic.touches(tokens, tokens) if partial else topic.coverage(tokens, tokens)
 
