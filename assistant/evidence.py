@@ -88,7 +88,7 @@ class EvidenceFinder:
             carried[:] = False
             carried[self.relevance.term_rows(topic, i)] = True
             covered += weight * carried[rows]
-        bm25 = self._sparse.score_rows(self._sparse.ids(sorted(_lemmas(topic))), rows)
+        bm25 = self._sparse.totals(self._sparse.ids(sorted(_lemmas(topic))))[rows]
         order = np.lexsort((rows, -bm25, -covered, codes))  # by region, then best first
         ranked = codes[order]
         starts = np.searchsorted(ranked, ranked)  # where each region's run begins

@@ -43,6 +43,7 @@ class Relevance:
         self._reversed = sorted(v[::-1] for v in sparse.vocab)
         self._generic = max(2, int(self.size * thresholds.generic_share))
         self._docs = np.asarray(documents, dtype=np.int64)
+        self._documents = int(self._docs.max()) + 1 if len(self._docs) else 0
         everywhere = max(1, len(np.unique(self._docs))) * thresholds.per_document
         self._generic_idf = math.log(1 + self.size / everywhere)
         self._head = max(2, int(self.size * thresholds.generic_head_share))
@@ -71,9 +72,11 @@ class Relevance:
 
     def _together(self, parts: Sequence[str]) -> np.ndarray:
         """Rows that hold every one of ``parts``."""
-        rows = self._rows(parts[0])
-        for p in parts[1:]:
-            rows = np.intersect1d(rows, self._rows(p), assume_unique=True)
+        rows = np.asarray(self._rows(parts[0]), dtype=np.int64)
+        for p in parts[1:]:  # keep the rows also in the next list (a bitmap: no sort of long lists)
+            held = np.zeros(self.size, dtype=bool)
+            held[self._rows(p)] = True
+            rows = rows[held[rows]]
         return rows
 
     def row_of(self, chunk_id: int) -> int | None:
@@ -155,7 +158,7 @@ class Relevance:
         """How widely ``rows`` spread over documents: chunks counted up to ``per_document`` per document, so
         that a practice one plan discusses at length ("digipalveluyksikkö" in 30 chunks of Lappi's plan)
         stays as specific as one mentioned once."""
-        _, per = np.unique(self._docs[np.asarray(rows, dtype=np.int64)], return_counts=True)
+        per = np.bincount(self._docs[np.asarray(rows, dtype=np.int64)], minlength=self._documents)
         return int(np.minimum(per, self.t.per_document).sum())
 
     def weight(self, rows: np.ndarray) -> float:

@@ -97,6 +97,9 @@ def test_evidence_reads_a_bounded_share_of_each_region(synthetic_retriever: Retr
     assert np.bincount(codes).max() <= 3 and len(set(codes.tolist())) == len(set(catalog.region_codes[every].tolist()))
     # ... and each region keeps its chunks that score highest on the topic's own lemmas (a full BM25 oracle).
     lemmas = sorted(set().union(*topic.carriers))
+    ids = sparse.ids(lemmas)
+    rows = np.arange(catalog.size)
+    assert np.allclose(sparse.totals(ids), sparse.score_rows(ids, rows), atol=1e-4)  # one pass = row by row
     full = Bm25Index([sc.tokens for sc in catalog.chunks(range(catalog.size))]).scores(" ".join(lemmas))
     for code in set(codes.tolist()):
         mine = every[catalog.region_codes[every] == code]
