@@ -98,7 +98,10 @@ class HybridSearch:
         codes = catalog.region_codes
         pool_rows, pool_scores = vectors.search_rows(query, 2 * depth * len(regions), mask)
         lexical = sparse.top_k_by_group(term_ids, depth, codes, mask) if lexical_weight else {}
-        groups: dict[str, list[Hit]] = {}
+        chosen: dict[str, list[int]] = {}
+        fused_all: dict[int, float] = {}
+        dense_all: dict[int, float] = {}
+        lexical_all: dict[int, float] = {}
         for region in regions:
             code = catalog.regions.index(region) if region in catalog.regions else -1
             mine = codes[pool_rows] == code
@@ -108,11 +111,14 @@ class HybridSearch:
                 dense_rows, dense_scores = vectors.search_rows(query, depth, region_mask)
             lex_rows, lex_scores = lexical.get(code, (np.zeros(0, np.int64), np.zeros(0, np.float32)))
             fused = rrf_lists([dense_rows, lex_rows], [1.0, lexical_weight], self.rrf_k)
-            best = sorted(fused, key=lambda r: (-fused[r], r))[:k]
-            groups[region] = self._hits(best, fused, query, term_ids,
-                                        dict(zip(dense_rows.tolist(), dense_scores.tolist(), strict=True)),
-                                        dict(zip(lex_rows.tolist(), lex_scores.tolist(), strict=True)))
-        return groups
+            chosen[region] = sorted(fused, key=lambda r: (-fused[r], r))[:k]
+            fused_all.update(fused)  # a row belongs to one region, so the regions' scores never collide
+            dense_all.update(zip(dense_rows.tolist(), dense_scores.tolist(), strict=True))
+            lexical_all.update(zip(lex_rows.tolist(), lex_scores.tolist(), strict=True))
+        # Every region's hits scored in one batch (one posting-list lookup per term, not one per region).
+        hits = {h.row: h for h in self._hits([r for rows in chosen.values() for r in rows], fused_all, query,
+                                             term_ids, dense_all, lexical_all)}
+        return {region: [hits[r] for r in rows] for region, rows in chosen.items()}
 
     def passages(self, hits: Sequence[Hit]) -> list[Passage]:
         """Hits as ``Passage`` records; chunk texts are read from SQLite for these rows only."""
