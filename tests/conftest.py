@@ -64,6 +64,26 @@ SMALL_SOURCES = (
 )
 
 
+def small_synthetic(root: Path, chunks: int) -> tuple[Path, FakeEmbedder]:
+    """Index the small corpus under ``root`` with the fake embedder, then build an exact (flat) synthetic
+    index of ``chunks`` chunks from it; returns the synthetic index folder and the embedder."""
+    from assistant.indexer import build_index
+    from assistant.snapshot import load_snapshot
+    from assistant.store import AnnConfig
+    from assistant.synthetic import build_synthetic
+
+    corpus = root / "corpus"
+    corpus.mkdir()
+    for name, text in SMALL_DOCS.items():
+        (corpus / name).write_text(text, "utf-8")
+    (corpus / "sources.toml").write_text(SMALL_SOURCES, "utf-8")
+    embedder = FakeEmbedder()
+    build_index(Settings(corpus_dir=corpus, index_dir=root / "real", chunk_size=300, chunk_overlap=50),
+                embedder=embedder, quiet=True)
+    build_synthetic(load_snapshot(root / "real"), chunks, root / "synthetic", ann=AnnConfig(kind="flat"))
+    return root / "synthetic", embedder
+
+
 @pytest.fixture
 def fake_embedder() -> FakeEmbedder:
     return FakeEmbedder()

@@ -11,28 +11,14 @@ from assistant.lexical import Bm25Index, tokenize
 from assistant.records import Filters
 from assistant.regions import REGIONS
 from assistant.snapshot import load_snapshot
-from assistant.store import AnnConfig
-from assistant.synthetic import build_synthetic
 
 
 @pytest.fixture(scope="module")
 def synthetic(tmp_path_factory):  # type: ignore[no-untyped-def]
-    from assistant.config import Settings
-    from assistant.indexer import build_index
-    from tests.conftest import SMALL_DOCS, SMALL_SOURCES, FakeEmbedder
+    from tests.conftest import small_synthetic
 
-    root = tmp_path_factory.mktemp("synthetic")
-    corpus = root / "corpus"
-    corpus.mkdir()
-    for name, text in SMALL_DOCS.items():
-        (corpus / name).write_text(text, "utf-8")
-    (corpus / "sources.toml").write_text(SMALL_SOURCES, "utf-8")
-    settings = Settings(corpus_dir=corpus, index_dir=root / "real", chunk_size=300, chunk_overlap=50)
-    embedder = FakeEmbedder()
-    build_index(settings, embedder=embedder, quiet=True)
-    build_synthetic(load_snapshot(root / "real"), 4000, root / "synthetic", ann=AnnConfig(kind="flat"))
-    snap = load_snapshot(root / "synthetic")
-    return snap, embedder
+    index, embedder = small_synthetic(tmp_path_factory.mktemp("synthetic"), 4000)
+    return load_snapshot(index), embedder
 
 
 QUESTIONS = ["Milloin Omaolo otettiin käyttöön?", "kotihoito etähoiva", "suun terveydenhuolto työnjako"]

@@ -18,11 +18,9 @@ from assistant.sentence_index import SentenceIndex
 from assistant.sentences import split_sentences
 from assistant.service import Assistant
 from assistant.snapshot import load_snapshot
-from assistant.store import AnnConfig
-from assistant.synthetic import build_synthetic
 from assistant.terms import Term
 from assistant.topic import Topic
-from tests.conftest import FakeEmbedder
+from tests.conftest import FakeEmbedder, small_synthetic
 
 
 def test_stored_sentences_are_the_whole_document_split(small_index: Settings) -> None:
@@ -63,20 +61,8 @@ def test_topic_statistics_come_from_the_postings(small_index: Settings) -> None:
 
 @pytest.fixture(scope="module")
 def synthetic_retriever(tmp_path_factory):  # type: ignore[no-untyped-def]
-    from assistant.indexer import build_index
-    from tests.conftest import SMALL_DOCS, SMALL_SOURCES
-
-    root = tmp_path_factory.mktemp("serving")
-    corpus = root / "corpus"
-    corpus.mkdir()
-    for name, text in SMALL_DOCS.items():
-        (corpus / name).write_text(text, "utf-8")
-    (corpus / "sources.toml").write_text(SMALL_SOURCES, "utf-8")
-    embedder = FakeEmbedder()
-    build_index(Settings(corpus_dir=corpus, index_dir=root / "real", chunk_size=300, chunk_overlap=50),
-                embedder=embedder, quiet=True)
-    build_synthetic(load_snapshot(root / "real"), 3000, root / "synthetic", ann=AnnConfig(kind="flat"))
-    return Retriever(load_snapshot(root / "synthetic"), embedder)
+    index, embedder = small_synthetic(tmp_path_factory.mktemp("serving"), 3000)
+    return Retriever(load_snapshot(index), embedder)
 
 
 def test_evidence_reads_a_bounded_share_of_each_region(synthetic_retriever: Retriever,
