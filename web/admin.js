@@ -1,5 +1,8 @@
 // Admin view: document management behind the admin token (ASSISTANT_ADMIN_TOKEN).
-// A native ES module, independent of app.js. Text from the server is always set as textContent.
+// A native ES module, independent of app.js (it shares only the NDJSON reader of api.js). Text from the
+// server is always set as textContent.
+
+import { ndjsonLines } from "./api.js";
 
 const T = {
   fi: {
@@ -179,24 +182,12 @@ async function watch(job, doneKey) {
   text.textContent = t("queued");
   let last = null;
   const res = await api(`/api/admin/jobs/${encodeURIComponent(job.job)}/events`, { headers: { Accept: "application/x-ndjson" } });
-  const reader = res.body.getReader();
-  const decoder = new TextDecoder();
-  let buffer = "";
-  for (;;) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    buffer += decoder.decode(value, { stream: true });
-    let nl;
-    while ((nl = buffer.indexOf("\n")) >= 0) {
-      const line = buffer.slice(0, nl).trim();
-      buffer = buffer.slice(nl + 1);
-      if (!line) continue;
-      last = JSON.parse(line);
-      bar.value = last.progress;
-      box.dataset.state = last.state;
-      text.textContent = last.state === "done" ? t(doneKey, { doc: job.document })
-        : last.state === "failed" ? t("failed", { msg: last.message }) : last.message;
-    }
+  for await (const line of ndjsonLines(res.body)) {
+    last = JSON.parse(line);
+    bar.value = last.progress;
+    box.dataset.state = last.state;
+    text.textContent = last.state === "done" ? t(doneKey, { doc: job.document })
+      : last.state === "failed" ? t("failed", { msg: last.message }) : last.message;
   }
   await refresh();
   return last;

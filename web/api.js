@@ -91,9 +91,6 @@ export async function askStream(body, onDelta, signal) {
     return data;
   }
 
-  const reader = res.body.getReader();
-  const decoder = new TextDecoder();
-  let buffer = "";
   let final = null;
   const handle = (line) => {
     let msg;
@@ -109,28 +106,35 @@ export async function askStream(body, onDelta, signal) {
       throw new ApiError(msg.error || t("serverError", { status: msg.status || 500 }), msg.status || 500);
     }
   };
+  try {
+    for await (const line of ndjsonLines(res.body)) handle(line);
+  } catch (e) {
+    if (e instanceof ApiError || (e && e.name === "AbortError")) throw e;
+    throw new ApiError(t("streamIncomplete"), 0, "streamIncomplete"); // the connection broke mid-stream
+  }
+  if (!final) throw new ApiError(t("streamIncomplete"), 0, "streamIncomplete");
+  return final;
+}
+
+/** The non-empty lines of an NDJSON response body, trimmed, as they arrive (the last one even without a
+ * newline). Read errors propagate to the caller. */
+export async function* ndjsonLines(body) {
+  const reader = body.getReader();
+  const decoder = new TextDecoder();
+  let buffer = "";
   for (;;) {
-    let chunk;
-    try {
-      chunk = await reader.read();
-    } catch (e) {
-      if (e && e.name === "AbortError") throw e;
-      throw new ApiError(t("streamIncomplete"), 0, "streamIncomplete");
-    }
-    const { done, value } = chunk;
+    const { done, value } = await reader.read();
     if (done) break;
     buffer += decoder.decode(value, { stream: true });
     let nl;
     while ((nl = buffer.indexOf("\n")) >= 0) {
       const line = buffer.slice(0, nl).trim();
       buffer = buffer.slice(nl + 1);
-      if (line) handle(line);
+      if (line) yield line;
     }
   }
   buffer += decoder.decode();
-  if (buffer.trim()) handle(buffer.trim());
-  if (!final) throw new ApiError(t("streamIncomplete"), 0, "streamIncomplete");
-  return final;
+  if (buffer.trim()) yield buffer.trim();
 }
 
 export function getDocument(id) {
