@@ -19,7 +19,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
 sys.path.insert(0, str(HERE))
 
-from sets_spec import CELLS, COMPARE, QUESTIONS, QUESTIONS_ROUND2  # noqa: E402
+from sets_spec import CELLS, COMPARE, QUESTIONS, QUESTIONS_ROUND2, QUESTIONS_ROUND3  # noqa: E402
 
 FILES = {
     "PP": "pohjois-pohjanmaa-popsote-vammaispalvelut-oma-arviointi-2022.txt",
@@ -47,16 +47,20 @@ def evidence(items: list[tuple]) -> list[dict[str, object]]:
     return [locate(*item) for item in items]
 
 
-def splits(rows: list[dict], key: str, seed: int = SEED) -> None:
+def splits(rows: list[dict], key: str, seed: int = SEED, before: list[dict] | None = None) -> None:
+    """Half of each group to calibration, at random; an odd group's extra question goes to the half that
+    ``before`` (earlier rounds) has fewer of in that group, so the halves stay balanced overall."""
     rng = random.Random(seed)
     groups: dict[str, list[dict]] = {}
     for row in rows:
         groups.setdefault(row[key], []).append(row)
-    for group in groups.values():
+    for name, group in groups.items():
         order = list(range(len(group)))
         rng.shuffle(order)
+        earlier = Counter(r["split"] for r in before or [] if r[key] == name)
+        cut = (len(group) + 1) // 2 if earlier["calibration"] <= earlier["validation"] else len(group) // 2
         for rank, i in enumerate(order):
-            group[i]["split"] = "calibration" if rank < (len(group) + 1) // 2 else "validation"
+            group[i]["split"] = "calibration" if rank < cut else "validation"
 
 
 def write(name: str, rows: list[dict]) -> None:
@@ -70,6 +74,10 @@ def question_rows(specs: list[dict], first: int) -> list[dict]:
     rows = []
     for n, spec in enumerate(specs, first):
         keys = [k for k in ORDER if k in spec["regions"]]
+        # An unanswerable question has no gold region or evidence (a near-topic line in the spec documents
+        # the trap, nothing more).
+        if spec["kind"] == "unanswerable":
+            keys, spec = [], {**spec, "ev": []}
         ev = evidence(spec.get("ev", []))
         if spec["kind"] != "unanswerable":
             missing = set(keys) - {k for k, f in FILES.items() if any(e["file"] == f for e in ev)}
@@ -92,7 +100,9 @@ def build_questions() -> list[dict]:
     splits(rows, "kind")
     later = question_rows(QUESTIONS_ROUND2, len(rows) + 1)
     splits(later, "kind", SEED + 2)
-    return rows + later
+    third = question_rows(QUESTIONS_ROUND3, len(rows) + len(later) + 1)
+    splits(third, "kind", SEED + 3, before=rows + later)
+    return rows + later + third
 
 
 def build_cells() -> list[dict]:

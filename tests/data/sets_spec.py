@@ -983,3 +983,355 @@ QUESTIONS_ROUND2 = [
     Q("Kuinka monta etäkonsultaatiota Soitessa tehtiin vuonna 2022?", UN, "", [],
       "Aineistossa ei kerrota etäkonsultaatioiden määrää (vain että niiden käyttö on yleistynyt)."),
 ]
+
+# Round 3 (issue 7, fourth session): written from the corpus by two helpers who never saw the assistant's
+# answers; share A mainly from PP/KP/EP, share B from LU/LA. Split per kind by its own seed.
+QUESTIONS_ROUND3 = [
+    # ================================================================ share A
+
+    # ---------------------------------------------------------------- English: cross-region
+    Q("Which regions mention vaccinations in their plans or reports?", CR, "KP EP",
+      [("KP", "ronatilanne (rokotukset ja testit) ja influenssarokotukset heijastuvat"),
+       ("EP", "Kannustetaan väestöä rokotusohjelman mukaisten tavoitteiden toteuttamiseen")],
+      "Central Ostrobothnia notes that COVID vaccinations, tests and flu vaccinations show up in its online booking "
+      "figures, and South Ostrobothnia encourages people to meet the national vaccination programme's goals.",
+      lang="en"),
+    Q("Which regions mention the Effica client information system?", CR, "PP KP",
+      [("PP", "SoTe Effica-tietojärjestelmät,"),
+       ("KP", "ovat saaneet rajatut käyttöoikeudet sosiaaliefficaan")],
+      "North Ostrobothnia uses the Effica systems as a data source for following how timely diagnoses are, and in "
+      "Central Ostrobothnia (Soite) the health social work developers got limited access rights to social care Effica.",
+      lang="en"),
+    Q("Which regions plan to strengthen gerontological know-how in social work or among service advisers for "
+      "older people?", CR, "EP LA",
+      [("EP", "Gerontologisen sosiaalityön asiantuntijuutta vahvistetaan ja kehitetään yh"),
+       ("LA", "gerontologisen osaamisen edistämiseen sekä vaikuttaviin toimintamalleihin")],
+      "South Ostrobothnia strengthens gerontological social work together with the home-living project for older "
+      "people, and Lapland plans training in gerontological know-how for professionals working in service guidance.",
+      lang="en"),
+
+    # ---------------------------------------------------------------- English: facts
+    Q("Why did Soite end its trial of physiotherapist consultations at primary care level?", FA, "KP",
+      [("KP", "Kokeilu päättyi alkuvuodesta 2022, arvioitiin ei-"),
+       ("KP", "tarkoituksenmukaiseksi olla määräaikoina läsnä potentiaalisia asiakkaita varten.")],
+      "The trial ended in early 2022 because it was not considered sensible for the physiotherapist to be present "
+      "at set times just in case clients turned up.", lang="en"),
+    Q("What are the DentView devices used for in Soite's dental care?", FA, "KP",
+      [("KP", "DentView laitteet käytössä ja niiden käyttö pikkuhiljaa lisääntyy"),
+       ("KP", "aalinen, ennaltaehkäisevän henkilökunnan aikaresurssia vapauttava työkalu")],
+      "DentView is a virtual tool that frees up time of the preventive dental staff; the devices are in use and "
+      "their use is gradually increasing.", lang="en"),
+    Q("Which earlier projects does South Ostrobothnia's coaching team build on when putting the project into "
+      "practice?", FA, "EP",
+      [("EP", "hankkeen, POTKU-hankkeen ja Huomisen terveyskeskus -valmennusohjelman")],
+      "It uses the experience of the earlier LAPE project, the POTKU project and the Huomisen terveyskeskus "
+      "coaching programme.", lang="en"),
+    Q("How has North Ostrobothnia's disability services programme made its work more visible?", FA, "PP",
+      [("PP", "Hankkeessa on lisätty vammaispalvelujen esillä olemista mm."),
+       ("PP", "VP-virtuaalikahvit ja tiedotus.")],
+      "Through virtual coffee meetings for disability services (VP-virtuaalikahvit) and information sharing; a "
+      "communication plan for disability services is also seen as topical.", lang="en"),
+    Q("What two priorities were chosen for the autumn negotiations between South Ostrobothnia's wellbeing "
+      "services county and the ministries?", FA, "EP",
+      [("EP", "Painopiste 1. Perustason palveluiden saatavuus ja laatu ja"),
+       ("EP", "Painopiste 2. Ikääntyneiden palveluiden palvelurakenne ja monialaiset palvelut")],
+      "First, the availability and quality of basic-level services, and second, the service structure and "
+      "multi-professional services for older people.", lang="en"),
+
+    # ---------------------------------------------------------------- English: numeric / date
+    Q("Besides the project manager and the assistant, how many project workers have worked in South "
+      "Ostrobothnia's sote-centre project?", NU, "EP",
+      [("EP", "on työskennellyt neljä hanketyöntekijää, asiantuntija-assistentti ja hankepäällikkö.")],
+      "Four project workers, together with an expert assistant and the project manager.", figure="neljä|4",
+      lang="en"),
+    Q("When did the main health station in Kokkola switch to Soite's new team model?", NU, "KP",
+      [("KP", "Henkilöstövaihdoksien jälkeen Kokkolan pääterveysasemalla siirrytty 1.3.22 uuden")],
+      "On 1 March 2022, after staff changes.", figure="1.3.22|1.3.2022", lang="en"),
+    Q("When did the project planner join North Ostrobothnia's disability services development programme, and "
+      "for what share of working time?", NU, "PP",
+      [("PP", "30% hankesuunnittelija on tullut mukaan 14.2.2022")],
+      "On 14 February 2022, working 30 % of full time on the programme.", figure="14.2.2022", lang="en"),
+    Q("How much of South Ostrobothnia's project costs goes to hands-on implementation in support of the existing "
+      "organisations?", NU, "EP",
+      [("EP", "Kokonaiskustannuksista 1 546 599 euroa käyte-")],
+      "1 546 599 euros, used for example for substitute costs, training and consultations.",
+      figure="1 546 599|1546599", lang="en"),
+
+    # ---------------------------------------------------------------- Swedish
+    Q("Vilka välfärdsområden nämner familjerådgivningen (perheneuvola) i sina planer eller rapporter?", CR,
+      "PP KP EP LU",
+      [("PP", "terveydenhuollon (perus- ja erityispalvelut, neuvola, perheneuvola)"),
+       ("KP", "lasten ja perheiden palveluissa vahvistetaan matalan kynnyksen palveluita perhe-"),
+       ("EP", "Perheneuvolatoiminnan yhdenmukaistaminen,"),
+       ("LU", "Perheneuvola- ja lasten mielenterveyspalvelut")],
+      "Norra Österbotten (familjerådgivningen med i samarbetet om tidig rehabilitering och försenad diagnostik), "
+      "Mellersta Österbotten (lågtröskeltjänster till familjerådgivningen stärks), Södra Österbotten (en enhetlig "
+      "modell för familjerådgivningen) och Västra Nyland (familjerådgivningen erbjuder fostrings- och familjerådgivning).",
+      lang="sv"),
+    Q("Var träffas de regionala lärgrupperna (AO-työryhmät) i Mellersta Österbotten?", FA, "KP",
+      [("KP", "kaksi AO-työryhmää (alueellista oppimistyöryhmää), Kokkolassa ja"),
+       ("KP", "Vetelissä. AO-työryhmät nostavat esille alueellisia ilmiötä")],
+      "Det finns två grupper, i Karleby (Kokkola) och i Vetil (Veteli).", lang="sv"),
+    Q("Till vilka myndigheter lämnar förvaltaren av Södra Österbottens projekt utredningar och uppgifter?", FA, "EP",
+      [("EP", "selvitysten ja tietojen antamisesta valtionapuviranomaiselle (STM ja Lou-"),
+       ("EP", "nais-Suomen AVI) sekä muusta yhteydenpidosta valtionapuviranomaisiin.")],
+      "Till statsunderstödsmyndigheterna: social- och hälsovårdsministeriet (STM) och regionförvaltningsverket i "
+      "Sydvästra Finland (Lounais-Suomen AVI).", lang="sv"),
+    Q("Hur många personer vill Soite få till utbildningen för Cool Kids-metodhandledare?", NU, "KP",
+      [("KP", "Tavoitteena saada 2-3 henkilöä koulutukseen")],
+      "Målet är 2–3 personer, för att säkra utbildningen i metoden i regionen.", figure="2-3|2–3", lang="sv"),
+    Q("Hur stor andel av ansökningarna inom socialvården görs elektroniskt hos Soite?", NU, "KP",
+      [("KP", "(sosiaalihuollon hakemukset 14,8 % ja kotihoidon etäkäynnit 8,8 %)")],
+      "14,8 % av ansökningarna inom socialvården görs elektroniskt (9/2022).", figure="14,8 %", lang="sv"),
+
+    # ---------------------------------------------------------------- Finnish: facts (staff style)
+    Q("Millä ensiarviotiimin pilotissa kerätään tietoa?", FA, "PP",
+      [("PP", "Pilotissa käytössä manuaalinen"),
+       ("PP", "Excel taulukko tiedon keruussa.")],
+      "Pilotissa tietoa kerätään manuaalisella Excel-taulukolla."),
+    Q("Mikä työryhmä POPsoten vammaispalveluissa perustettiin työnjaon ja työkäytäntöjen yhtenäistämiseksi?", FA, "PP",
+      [("PP", "Perustettu hyvinvointialueen terveyssosiaalityön ja"),
+       ("PP", "vammaissosiaalityön työryhmä. Aloitettu kehittämistyö")],
+      "Hyvinvointialueen terveyssosiaalityön ja vammaissosiaalityön työryhmä, joka kehittää työnjakoa, osaamista ja "
+      "työkäytäntöjen yhdenmukaistamista."),
+    Q("Mistä asiakasryhmistä tai palveluista POPsote on alkanut kuvata palveluohjauksen malleja?", FA, "PP",
+      [("PP", "Palveluohjauksen malleja (palvelupolkuja, prosessikuvauksia)"),
+       ("PP", "(monia eri palveluiden tarpeita/palveluja), Asumispalvelut ja"),
+       ("PP", "Kehitysvammadiagnoosin jälkeen. Niiden esitystapaa ja")],
+      "VP-asiakkaasta (monia eri palveluja tarvitseva), asumispalveluista ja kehitysvammadiagnoosin jälkeisestä "
+      "polusta; esitystapaa hiotaan palvelumuotoiluprosessissa."),
+    Q("Miksi perheet ottavat yhteyttä Soiten kehittäjäperheohjaajaan?", FA, "KP",
+      [("KP", "ovat lapsen haastava käyttäytyminen, uniongelmat, kiukunhallinnan puute.")],
+      "Syinä ovat lapsen haastava käyttäytyminen, uniongelmat ja kiukunhallinnan puute."),
+    Q("Mitä matalan kynnyksen psykososiaalisia menetelmiä Etelä-Pohjanmaalla otetaan käyttöön?", FA, "EP",
+      [("EP", "HOT-menetelmä, OmaHoito, Käynti kerrallaan)")],
+      "Esimerkiksi HOT-menetelmä, OmaHoito ja Käynti kerrallaan."),
+    Q("Minkä asiakaspalautejärjestelmän käyttöä Etelä-Pohjanmaalla laajennetaan?", FA, "EP",
+      [("EP", "PARADISE24fin-mittarin käyttöönotto, QPro-asiakas-")],
+      "QPro-asiakaspalautejärjestelmän käyttöä laajennetaan."),
+
+    # ---------------------------------------------------------------- Finnish: numeric / date
+    Q("Mistä alkaen POPsote suunnittelee ottavansa käyttöön yhden numeron vammaispalvelujen palveluohjaukseen?", NU, "PP",
+      [("PP", "Ensiarviotiimiin keskitetty asiakas-/palveluohjausnumero,"),
+       ("PP", "mahdollisuutta ottaa yksi numero VP-palveluohjauksen osalta")],
+      "1.1.2023 alkaen; numero keskitettäisiin Asiakasohjausyksikön ensiarviotiimiin.", figure="1.1.2023"),
+    Q("Missä ajassa vammaispalvelujen uuden asiakkaan pitää päästä palvelutarpeen arviointiin ja saada päätös "
+      "POPsotessa?", NU, "PP",
+      [("PP", "Palvelutarvearvioon pääsy ja päätös")],
+      "Palvelutarvearvioon pääsy 7 vuorokaudessa ja päätös 3 kuukaudessa.", figure="7vrk|7 vrk|7 vuorokau"),
+    Q("Milloin Soiten uudistettu perhevalmennus otettiin käyttöön?", NU, "KP",
+      [("KP", "Perhevalmennuksen sisältö ja toteutustapa valmisteltiin yhdessä asiakkaiden kanssa"),
+       ("KP", "Perhevalmennus jatkuu ja löytänyt vakiintuneen muodon.")],
+      "Tammikuussa 2022 (1/2022); valmennus valmisteltiin yhdessä asiakkaiden kanssa ja on vakiintunut.",
+      figure="1//2022|1/2022|tammikuu"),
+    Q("Kuinka paljon henkilöresurssia Soite varasi monipalveluprosessin palvelumuotoilun tukeen ja koordinaatioon?",
+      NU, "KP",
+      [("KP", "prosessin palvelumuotoilun tuki ja koordinaatio resurssiin 0,5 htv x 2 v")],
+      "0,5 henkilötyövuotta kahden vuoden ajan.", figure="0,5 htv|0,5 henkilötyövuo"),
+    Q("Milloin Etelä-Pohjanmaan sote-keskushankkeen pilotit ja koulutukset lähtivät liikkeelle alueilla?", NU, "EP",
+      [("EP", "Pilotit alueilla on lähtenyt liikkeelle elokuussa ja syyskuussa 2021")],
+      "Elo- ja syyskuussa 2021, joten kustannukset alkoivat toteutua syksyllä 2021.",
+      figure="elokuussa ja syyskuussa 2021|elo- ja syyskuussa 2021|elo–syyskuussa 2021|8–9/2021"),
+
+    # ---------------------------------------------------------------- unanswerable (near-topic traps, county not in corpus)
+    Q("Kuinka monta uutta asiakasta POPsoten ensiarviotiimin Oulun pilotissa on tähän mennessä arvioitu?", UN, "PP",
+      [("PP", "Alkukartoitus ja suunnitelma keskitetyn Asiakasohjausyksikön")],
+      "Aineistossa ei kerrota arvioitujen asiakkaiden määrää; siinä todetaan vain, että pilotointi alkaa 10/2022 Oulussa."),
+    Q("Paljonko Soiten suun terveydenhuollon palvelusetelin arvo on euroina?", UN, "KP",
+      [("KP", "Palvelusetelikokeilu aloitettu. DentView laitteet käytössä")],
+      "Aineistossa ei kerrota palvelusetelin arvoa; siinä mainitaan vain, että palvelusetelikokeilu on aloitettu."),
+    Q("Missä kunnassa Etelä-Pohjanmaan walk-in-nuorisoasema sijaitsee?", UN, "EP",
+      [("EP", "Perustetaan nuorille walk-in nuorisoasema jossa saadaan tukea päihde-,")],
+      "Aineistossa ei kerrota nuorisoaseman sijaintia; hankesuunnitelmassa vain todetaan, että sellainen perustetaan."),
+    Q("How much will free contraception for under-25s cost South Ostrobothnia each year?", UN, "EP",
+      [("EP", "Maksuton ehkäisy otetaan käyttöön koko hyvinvointialueella alle 25-vuotiaille")],
+      "The documents do not give the cost of free contraception; they only say it will be introduced for under-25s.",
+      lang="en"),
+    Q("What has the Vantaa and Kerava wellbeing services county done to shorten waiting times at its health "
+      "stations?", UN, "", [],
+      "Vantaa and Kerava is not covered by the documents, so they cannot answer this.", lang="en"),
+    Q("Hur många deltagare har Soites distansgrupp för social rehabilitering?", UN, "KP",
+      [("KP", "Etäryhmä, joka koskee koko Soiten aluetta, aloittaa 3.10.22")],
+      "Materialet anger inte antalet deltagare; det säger bara att gruppen startar 3.10.2022 med tio träffar via Teams.",
+      lang="sv"),
+    # ================================================================ share B
+
+    # ================================================================ English
+    # ---------------------------------------------------------------- facts
+    Q("Where in Western Uusimaa is the only ward for specialised (level B) palliative care?", FA, "LU",
+      [("LU", "Palliatiivinen B-tason osasto on tällä hetkellä"),
+       ("LU", "ainoastaan Espoossa.")],
+      "At present the level-B palliative ward is only in Espoo; elsewhere the home hospital and mobile hospital bring "
+      "palliative care to homes and care homes.", lang="en"),
+    Q("What has Western Uusimaa tried out to give people who use transport services more freedom of choice?", FA, "LU",
+      [("LU", "tuotantokäyttöön vuonna 2025. Uutta toimintamallia varten pilotoitu asiakkaan valinnan"),
+       ("LU", "vapautta lisäävää kilometrikukkaroa.")],
+      "It has piloted a 'kilometre purse' (kilometrikukkaro) for the new transport model, which is being tendered and "
+      "goes into production in 2025.", lang="en"),
+    Q("Who pays for the RAI assessment tools that Lapland's municipalities have to take into use?", FA, "LA",
+      [("LA", "Kunnat vastaavat itse RAI- välineistön hankki"),
+       ("LA", "miseen liittyvistä kustannuksista, hankkeesta tulee tuki valmennusten muodossa")],
+      "The municipalities pay for acquiring the RAI tools themselves; the project supports them only with coaching.",
+      lang="en"),
+    Q("Who is in charge of cooperation with voluntary organisations and NGOs in the Lapland reform projects?", FA, "LA",
+      [("LA", "Osallisuuskoordinaattori toimii järjestöyhteistyön yhdyshenkilönä hankkeissa")],
+      "The participation coordinator (osallisuuskoordinaattori) is the contact person for NGO cooperation and coordinates "
+      "it across the sub-projects and the sote-centre development.", lang="en"),
+    Q("Why can't Western Uusimaa simply let NGOs run its low-threshold services for substance users any more?", FA, "LU",
+      [("LU", "matalan kynnyksen palvelut tulee ostaa, eikä niitä voida järjestää"),
+       ("LU", "kolmannelta sektorilta.")],
+      "Because after the change in the Social Welfare Act the low-threshold services have to be purchased and can no "
+      "longer be arranged from the third sector.", lang="en"),
+
+    # ---------------------------------------------------------------- numbers / dates
+    Q("How many extra school social workers (school counsellors) has Western Uusimaa added to school and student "
+      "health care?", NU, "LU",
+      [("LU", "lisätty 5, kuraattoreita 10, lääkäreitä 2 ja neuvolan terveydenhoitajia 3.")],
+      "10 school social workers (plus 5 school nurses, 2 doctors and 3 child-health-clinic nurses).", figure="10",
+      lang="en"),
+    Q("When does Lapland's Future Health and Social Services Centre project end?", NU, "LA",
+      [("LA", "Tulevaisuuden sote-keskushanke Lapissa - 1.8.2020-31.12.2022")],
+      "On 31 December 2022 (it runs 1.8.2020–31.12.2022).", figure="31.12.2022", lang="en"),
+    Q("In Western Uusimaa's health services, within how many working days should non-urgent messages sent through the "
+      "digital platform be answered?", NU, "LU",
+      [("LU", "aikana ja digialustan kiireettömiin viesteihin"),
+       ("LU", "kolmen arkipäivän sisällä.")],
+      "Within three working days (chat messages and calls the same day) – a development target.", figure="kolmen|3",
+      lang="en"),
+
+    # ---------------------------------------------------------------- cross-region
+    Q("Which regions offer the Perhepolku programme or online course for families?", CR, "LU LA",
+      [("LU", "itsemyötätuntoa tukeva perhepolku-verkkokurssi on laajennettu koko"),
+       ("LA", "polku-ohjelmaa esitellään Lapin kunnille helmikuussa 2021")],
+      "Western Uusimaa has extended the Perhepolku online course on family members' self-compassion to the whole county; "
+      "Lapland presents the Perhepolku programme to its municipalities in February 2021 so they can decide whether to join.",
+      lang="en"),
+    Q("Which regions talk about tackling loneliness among older people?", CR, "EP LU",
+      [("EP", "heuttama yksinäisyyden kokemuksen lisääntyminen sekä muistioireen ja"),
+       ("LU", "edellytyksiä vahvistetaan ja yksinäisyyttä torjutaan")],
+      "South Ostrobothnia maps the loneliness that the pandemic increased among frail older people; Western Uusimaa "
+      "fights loneliness with municipalities and NGOs, e.g. through the Olkkari activity.", lang="en"),
+    Q("Which regions are developing day activity services for older or disabled people?", CR, "KP LU",
+      [("KP", "ikääntyneiden kuntouttavan päivätoimintamallin jalkauttaminen koko toimialueelle"),
+       ("KP", "Ikäihmisten kuntouttavaa päivätoimintaa oli pilotoitu Kokkolassa"),
+       ("LU", "4. Olemme lisänneet päivätoiminnan vaihtoehtoja"),
+       ("LU", "Oman palvelutuotannon etäpäivätoiminta on yksi vaihtoehdoista.")],
+      "Central Ostrobothnia spreads its rehabilitative day-activity model for older people (piloted in Kokkola) to the "
+      "whole area; Western Uusimaa's disability services have added day-activity options, including remote day activities.",
+      lang="en"),
+    Q("Which regions have or are planning a centre that supports informal carers and people who provide family care in "
+      "their homes?", CR, "KP LA",
+      [("KP", "Omais- ja perhehoitokeskus: Tehostettu rekrytointia ikääntyneiden perhehoidon"),
+       ("LA", "Hankkeen aikana kartoitetaan toimintamallia koordinoidulle perhehoitokeskukselle")],
+      "Central Ostrobothnia (Soite) has an informal and family care centre (omais- ja perhehoitokeskus) that recruits and "
+      "trains family carers; Lapland is mapping a model for a coordinated family care centre.", lang="en"),
+
+    # ================================================================ Swedish
+    Q("Vad har Västra Nyland gjort för att förebygga grov ungdomsbrottslighet?", FA, "LU",
+      [("LU", "5 Nuorisorikollisuuden torjuntaan liittyvässä hankkeessa koulutettu henkilöstöä ja"),
+       ("LU", "mallinnettu viranomaisten yhteistyötä ja laadittu työohjeet. Rikoserityisten")],
+      "I ett projekt har personal utbildats, myndighetssamarbetet modellerats och arbetsinstruktioner tagits fram; "
+      "brottsspecifika organisationer har samlats i barnskyddets tjänsteutbud och arbetet fortsätter i ett nytt projekt.",
+      lang="sv"),
+    Q("Vem ansvarar enligt Lapplands plan för att översätta standardiserade nationella tester, t.ex. rådgivningstester, "
+      "till samiska?", FA, "LA",
+      [("LA", "Pienien kuntien ei ole mielekästä käännättää näitä testejä. THL ja STM vastuulla")],
+      "THL och social- och hälsovårdsministeriet (STM); för små kommuner är det inte meningsfullt att själva låta "
+      "översätta testerna.", lang="sv"),
+    Q("Sedan när har Västra Nylands vuxensocialtjänster haft en centraliserad enhet för rådgivning och tidsbokning?", NU,
+      "LU",
+      [("LU", "4 Keskitetty neuvonta- ja ajanvarausyksikkö aloitti toimintansa"),
+       ("LU", "tammikuussa 2025. Monikanavaisuuden osalta tavoite edelleen")],
+      "Sedan januari 2025 (från 1.1.2025 når invånarna alla vuxensocialtjänster via en enhet).",
+      figure="tammikuussa 2025|1.1.2025", lang="sv"),
+    Q("Vilka välfärdsområden planerar att använda Suomi.fi-tjänster, till exempel identifiering eller fullmakter?", CR,
+      "EP LA",
+      [("EP", "kylä, Suomi.fi, mobiilisovellukset, sähköinen perhekeskus"),
+       ("LA", "suomi.fi valtuutusten avulla."),
+       ("LA", "suomi.fi –tunnistus, viestit, valtuudet, ja PTV-tietovarannon palveluita.")],
+      "Södra Österbotten räknar Suomi.fi till sina digitala tjänster; Lappland använder Suomi.fi-identifiering, "
+      "-meddelanden och -fullmakter i virtu.fi-portalen, bl.a. för att anhöriga ska kunna sköta äldres ärenden.", lang="sv"),
+    Q("Vilka välfärdsområden samarbetar med yrkeshögskolor i utvecklingsarbetet eller i utbildningar?", CR, "PP LA",
+      [("PP", "Yhteistyötä yliopiston ja ammattikorkeakoulun kanssa"),
+       ("LA", "hoja voi olla mm. järjestöt ja ammattikorkeakoulu.")],
+      "Norra Österbotten inleder samarbete med universitet och yrkeshögskola (bl.a. OAMK); Lappland planerar utbildningar "
+      "för familjevårdare och servicehandledare tillsammans med yrkeshögskolor.", lang="sv"),
+
+    # ================================================================ Finnish cross-region
+    Q("Missä alueilla seurakunnat mainitaan yhteistyökumppaneina?", CR, "KP LA",
+      [("KP", "Yhteistyössä järjestöjen, seurakuntien ja vastaavien yhteisötoimijoiden kanssa."),
+       ("LA", "hekeskuspalveluiden kynnyksettömyys. Kehittämistyössä ovat mukana seurakunnat")],
+      "Keski-Pohjanmaalla osallisuutta ja vertaistukea edistävää ryhmätoimintaa tehdään järjestöjen ja seurakuntien "
+      "kanssa; Lapissa seurakunnat ovat mukana perhekeskustoiminnan ja lapsiperheiden palveluohjauksen kehittämisessä."),
+    Q("Millä alueilla hyödynnetään vertaiskehittämistä esimerkiksi vertaiskehittämisryhmien tai -mittaristojen avulla?",
+      CR, "EP LA",
+      [("EP", "Vertaiskehittämisen mittaristot (NHG), mm. kotihoidon vertaiskehit"),
+       ("LA", "Vertaiskehittämisryhmien muodostaminen avosairaanhoidon vastaanottotoiminnan kehittämisen")],
+      "Etelä-Pohjanmaa käyttää vertaiskehittämisen mittaristoja (NHG), mm. kotihoidon ja SoTe-tiken vertaiskehittämisessä; "
+      "Lappi perustaa kuntien välisiä vertaiskehittämisryhmiä vastaanottotoiminnan ja sote-keskusten kehittämiseen."),
+    Q("Missä alueilla seurataan erikoissairaanhoidon lähetteiden määrää?", CR, "EP LU",
+      [("EP", "Erikoissairaanhoidon lähetteiden määrä"),
+       ("LU", "muun muassa erikoissairaanhoidon lähetteiden määristä.")],
+      "Etelä-Pohjanmaalla lähetteiden määrä on SoTe-Tike-tilannekeskuksen mittari; Länsi-Uudellamaalla avosairaanhoidon "
+      "analyysiraportti tuottaa tietoa lähetemääristä ja niiden vähentämiskeinoja arvioidaan kärkihankkeissa."),
+    Q("Miten alueet hyödyntävät geriatrin konsultaatioita ikääntyneiden hoidossa?", CR, "LU",
+      [("LU", "Poliklinikka tarjoaa geriatrin konsultaatioita koko hyvinvointialueen muille toimijoille.")],
+      "Vain Länsi-Uusimaa: geriatrian poliklinikka tarjoaa geriatrin konsultaatioita koko hyvinvointialueen toimijoille, "
+      "mutta konsultaatioprosessin ohjetta pitää vielä jalkauttaa avosairaanhoidon lääkäreille."),
+    Q("Missä alueilla tehdään työtä koulupoissaolojen ehkäisemiseksi tai oppivelvollisuuden suorittamisen turvaamiseksi?",
+      CR, "LU LA",
+      [("LU", "oppilaitosten kanssa oppivelvollisuuden suorittamisen turvaamiseksi."),
+       ("LA", "Koulupoissaolot-varhainen tuki mallia juurrutetaan kunnissa")],
+      "Länsi-Uudellamaalla lasten ja nuorten palvelut tekevät yhteistyötä koulujen kanssa oppivelvollisuuden turvaamiseksi "
+      "(mm. Yhdessä kouluun -hanke); Lapissa juurrutetaan ja levitetään Koulupoissaolot – varhainen tuki -mallia."),
+
+    # ================================================================ Finnish numbers / dates
+    Q("Kuinka monesta palvelusta Lapin suunnitelman toisiolain mukainen palvelukokonaisuus koostuu?", NU, "LA",
+      [("LA", "6) tietoturvallinen käyttöpalvelu ja 7) tietoturvallinen käyt")],
+      "Seitsemästä: tietoaineistojen kuvaukset, neuvontapalvelu, kokoamis-, yhdistämis- ja esikäsittelypalvelu, "
+      "tunnisteiden hallinnointi, tietopyyntöjen hallintajärjestelmä, tietoturvallinen käyttöpalvelu ja -ympäristö.",
+      figure="7"),
+    Q("Moneenko päivään viikossa HUSin yleispsykiatrian eKonsultaatioita lisättiin Länsi-Uudellamaalla vuonna 2024?", NU,
+      "LU",
+      [("LU", "yhdestä päivästä neljään päivään viikossa 4-12/2024 ajalle.")],
+      "Yhdestä päivästä neljään päivään viikossa ajalle 4–12/2024.", figure="neljään|4"),
+    Q("Montako kehitystoimenpidettä päivystystoiminnan kehittämisen selvityksessä tunnistettiin Länsi-Uudellamaalla?",
+      NU, "LU",
+      [("LU", "päättynyt vuoden 2023 lopussa. Tunnistetuista 12:sta")],
+      "12, joista kahta edistettiin vuonna 2024 omina projekteina (kiireellisen hoidon saatavuus virka-ajan ulkopuolella "
+      "ja 116117-päivystysavun tuottavuus).", figure="12"),
+    Q("Milloin lasten määräaikaistarkastusten kutsuvälit yhtenäistettiin Länsi-Uudenmaan suun terveydenhuollossa?", NU,
+      "LU",
+      [("LU", "5 Lasten määräaikaistarkastusten kutsuvälikäytännöt on yhtenäistetty syksyllä 2023")],
+      "Syksyllä 2023 (aikuisten kutsuvälit vuonna 2024).", figure="2023"),
+    Q("Mille ajalle Lapin sosiaalihuollon roolien ja tehtävien tilanneanalyysi on ajoitettu?", NU, "LA",
+      [("LA", "tilanneanalyysi sote-keskuksen kehittämisessä (01/2021-")],
+      "Tammikuusta 2021 elokuuhun 2022 (01/2021–08/2022).", figure="01/2021|08/2022"),
+    Q("Kuinka suuri osa alle 13-vuotiaista saa Länsi-Uudenmaan tavoitteen mukaan enintään olla erikoissairaanhoidon "
+      "piirissä?", NU, "LU",
+      [("LU", "Ikäryhmästä alle 13-v. enintään  4 % ja 13-18 v. 6 %")],
+      "Enintään 4 % (13–18-vuotiaista 6 %), osana lasten ja nuorten mielenterveyden portaittaista palvelupolkua.",
+      figure="4 %"),
+
+    # ================================================================ unanswerable (traps)
+    Q("Milloin Länsi-Uudenmaan oma asumispalveluyksikkö Viherlaaksoon valmistuu?", UN, "LU",
+      [("LU", "asumispalveluyksikön Viherlaaksossa varatulle")],
+      "Aineistossa ei kerrota valmistumisaikaa; siinä todetaan vain, että yksikkö rakennetaan Viherlaaksossa varatulle "
+      "tontille."),
+    Q("Montako vapaaehtoista Länsi-Uudenmaan Vesa-toiminnassa on mukana?", UN, "LU",
+      [("LU", "Vapaaehtoistoimintaa koordinoivaa Vesa-toimintaa on")],
+      "Aineistossa ei kerrota vapaaehtoisten määrää; Vesa-toimintaa kerrotaan vain laajennetun."),
+    Q("Miten Satakunnan hyvinvointialue järjestää omaishoitajien vapaapäivät?", UN, "", [],
+      "Satakunnan hyvinvointialue ei kuulu aineistoon, joten siitä ei voi vastata."),
+    Q("How many people attended Lapland's IPC information session in December 2020?", UN, "LA",
+      [("LA", "17.12.20 järjestetään tiedotustilai")],
+      "The plan only announces the IPC information session on 17.12.2020; it does not give any attendance figure.",
+      lang="en"),
+    Q("How much does the Kitee-model training for family caregivers cost a participant in Lapland?", UN, "LA",
+      [("LA", "mallin valmennukseen osallistuva voi maksaa valmennuksen kerralla tai sovitussa")],
+      "The price is not given; the plan only says it can be paid at once or in instalments and is reimbursed if the "
+      "participant starts working as a family caregiver.", lang="en"),
+    Q("Hur många samisktalande anställda finns inom social- och hälsovården i Lappland?", UN, "LA",
+      [("LA", "Saamenkielisiä osaajia on vä")],
+      "Materialet anger inget antal; det konstaterar bara att det finns få samiskspråkiga yrkespersoner.", lang="sv"),
+]
