@@ -17,9 +17,10 @@ from typing import Literal
 from assistant.followup import resolve
 from assistant.glossary import bridge
 from assistant.language import Language, detect_language
+from assistant.lexicon import Translation
 from assistant.records import Turn
 from assistant.regions import REGIONS, mentioned_regions, strip_regions
-from assistant.terms import Term, topic_terms
+from assistant.terms import Term, topic_terms, translated_words
 
 __all__ = ["KNOWN_REGIONS", "Kind", "Query", "Term", "is_comparative", "question_kind", "understand"]
 
@@ -85,7 +86,7 @@ _COMPARATIVE = re.compile(
 # named ("Missä Soite kehittää…") or "missä" means a stage or extent ("missä vaiheessa", "missä määrin").
 _WHERE = re.compile(
     r"^\s*(missä|missäpäin|where|var)\b(?!\s+(vaiheessa|määrin|muodossa|yhteydessä|tilanteessa|roolissa|"
-    r"asiakirjassa|dokumentissa|suunnitelmassa|stage|extent|way|form|phase|utsträckning|skede|form))",
+    r"asiakirjassa|dokumentissa|suunnitelmassa|ajassa|stage|extent|way|form|phase|utsträckning|skede|form))",
     re.IGNORECASE,
 )
 _KINDS: tuple[tuple[Kind, re.Pattern[str]], ...] = (
@@ -95,7 +96,9 @@ _KINDS: tuple[tuple[Kind, re.Pattern[str]], ...] = (
         r"när|vilket år|senast|fram till när|från och med när)\b", re.IGNORECASE)),
     ("how_many", re.compile(
         r"\b(montako|kuinka monta|kuinka moni\w*|moniko|lukumäärä\w*|määrä(ä|n|t|ssä|stä)?|"
-        r"how many|number of|how often|hur många|antal\w*|hur ofta)\b", re.IGNORECASE)),
+        r"kuinka kauan|missä ajassa|kuinka nopeasti|"
+        r"how many|number of|how often|how long|how quickly|within what time|"
+        r"hur många|antal\w*|hur ofta|hur länge|hur snabbt|inom vilken tid)\b", re.IGNORECASE)),
     ("how_much", re.compile(
         r"(\b(kuinka paljon|paljonko|kuinka suur\w*|mikä on .*(osuus|prosentti|summa|hinta|budjetti|kustannu\w*)|"
         r"osuu\w*|prosent\w*|kustannu\w*|budjet\w*|talousarvi\w*|hinta|hinnan|asiakasmaksu\w*|euro\w*|"
@@ -117,11 +120,12 @@ _KINDS: tuple[tuple[Kind, re.Pattern[str]], ...] = (
         r"[\w-]+(ja|jä|ita|itä|ia|iä|ta|tä|s)\b)", re.IGNORECASE)),
 )
 # A question of manner ("Miten…", "Millä tavoin…", "How do…", "Hur…") describes a way of doing, not a figure.
-_MANNER = re.compile(r"^\s*(miten|millä tavo\w*|millä keinoin|kuinka(?!\s+(paljon|monta|moni\w*|suur\w*|usein))|"
-                     r"how(?!\s+(many|much|often|soon|large|big))|in what way|"
-                     r"hur(?!\s+(många|mycket|stor\w*|ofta))|på vilket sätt)\b", re.IGNORECASE)
-_FIGURE_ASKED = re.compile(r"\b(kuinka (paljon|monta|moni\w*|suur\w*|usein)|paljonko|montako|moniko|"
-                           r"how (many|much|often|large|big)|hur (många|mycket|stor\w*|ofta))\b", re.IGNORECASE)
+_MANNER = re.compile(r"^\s*(miten|millä tavo\w*|millä keinoin|kuinka(?!\s+(paljon|monta|moni\w*|suur\w*|usein|kauan|nopeasti))|"
+                     r"how(?!\s+(many|much|often|soon|large|big|long|quickly))|in what way|"
+                     r"hur(?!\s+(många|mycket|stor\w*|ofta|länge|snabbt))|på vilket sätt)\b", re.IGNORECASE)
+_FIGURE_ASKED = re.compile(r"\b(kuinka (paljon|monta|moni\w*|suur\w*|usein|kauan|nopeasti)|paljonko|montako|moniko|"
+                           r"missä ajassa|how (many|much|often|large|big|long|quickly)|"
+                           r"hur (många|mycket|stor\w*|ofta|länge|snabbt))\b", re.IGNORECASE)
 _NUMBER = re.compile(r"\b\d+(?:[.,]\d+)*\b")
 
 
@@ -161,6 +165,7 @@ def understand(question: str, history: Sequence[Turn] = (), *, index_regions: Co
     without_regions = strip_regions(resolved) if named else resolved
     # "Missä Lapissa…" asks for a place inside the region named; without a region "missä" asks which regions.
     kind: Kind = "where" if named and not comparative and _WHERE.search(resolved) else question_kind(resolved)
+    translated = translated_words(without_regions, vocabulary) if language == "en" else []
     topic = topic_terms(without_regions, language, vocabulary, whole=name)
     return Query(
         text=question, resolved=resolved, language=language, regions=present, missing=missing,
@@ -168,5 +173,14 @@ def understand(question: str, history: Sequence[Turn] = (), *, index_regions: Co
         frame=topic.frame,
         numbers=tuple(_NUMBER.findall(without_regions)),
         lemmas=topic.lemmas, predicate=topic.predicate,
-        bridged=bridge(resolved) if language != "fi" else "", history=tuple(history),
+        bridged=_bridged(without_regions, language, translated), history=tuple(history),
     )
+
+
+def _bridged(text: str, language: Language, translated: Sequence[Translation]) -> str:
+    """Finnish words for an English or Swedish question: the glossary's terms, then for English the
+    general dictionary's translations of the words the glossary and the corpus do not cover."""
+    if language == "fi":
+        return ""
+    extra = [t for found in translated for t in found.finnish]
+    return " ".join([bridge(text), *extra]).strip()

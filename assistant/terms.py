@@ -15,6 +15,7 @@ from assistant.cues import GENERIC_FRAME, is_frame
 from assistant.glossary import bridge_hits
 from assistant.language import Language
 from assistant.lexical import STOPWORDS, tokenize, words
+from assistant.lexicon import Translation, translate
 from assistant.morphology import MAX_WORDS_ANALYSED, Morph, analyse
 
 _FUNCTION_CLASSES = {"asemosana", "sidesana", "suhdesana", "kieltosana", "huudahdussana", "lukusana"}
@@ -129,6 +130,20 @@ def _names(text: str, ordered: list[tuple[int, Term]], whole: bool) -> list[tupl
         ordered = [(p, t) for p, t in ordered if not start <= p < end] + [(inside[0][0], phrase)]
         ordered.sort(key=lambda pt: pt[0])
     return ordered
+
+
+def translated_words(text: str, vocabulary: Container[str]) -> list[Translation]:
+    """The general dictionary's translations of the words of an English ``text`` that the glossary and the
+    corpus's own words (names, codes) do not cover, and that are not frame words; only translations whose
+    lemmas the index has (``vocabulary``) are kept."""
+    covered = {w for start, end, _ in bridge_hits(text) for w in text[start:end].lower().split()}
+    skip = covered | {w for w in re.findall(r"[a-z]+", text.lower()) if is_frame(w) or w in vocabulary}
+
+    def known(finnish: str) -> bool:
+        lemmas = [t[0] for t in (tokenize(w) for w in finnish.split()) if t]
+        return bool(lemmas) and all(lemma in vocabulary for lemma in lemmas)
+
+    return translate(text, known, skip)
 
 
 def topic_terms(text: str, language: Language, vocabulary: Container[str] = (), whole: bool = False) -> Terms:
