@@ -25,6 +25,8 @@ from assistant.terms import Term, word_parts
 from assistant.thresholds import Thresholds
 from assistant.topic import Topic
 
+DERIVATION_SUFFIX = 5  # "-minen", "-ntina": longer remainders are compounds
+
 
 class Relevance:
     """Lemma statistics of one loaded index, read from its BM25 postings (no per-chunk Python sets), so
@@ -129,6 +131,20 @@ class Relevance:
             # A compound starting with the lemma at a boundary: a hyphen, or the rest is a word itself.
             if rest.startswith("-") or (len(lemma) >= 4 and len(rest) >= 3 and rest in self):
                 out.add(word)
+            i += 1
+        return out
+
+    def derivations(self, stem: str) -> set[str]:
+        """Corpus lemmas derived from a verb stem by a suffix ("hallinno" -> hallinnoija, hallinnointi;
+        "pilotoi" -> pilotointi): the stem plus at most ``DERIVATION_SUFFIX`` letters, so compounds that
+        begin with the word ("pilotointivaihe") stay out."""
+        if len(stem) < 5:
+            return set()
+        out = set()
+        i = bisect.bisect_left(self._vocab, stem)
+        while i < len(self._vocab) and self._vocab[i].startswith(stem):
+            if len(self._vocab[i]) - len(stem) <= DERIVATION_SUFFIX:
+                out.add(self._vocab[i])
             i += 1
         return out
 

@@ -110,6 +110,14 @@ class Retriever:
         found = self.snapshot.catalog.chunks([row]) if row is not None else []
         return found[0].chunk if found else None
 
+    def lexical_tokens(self, query: Query) -> list[str]:
+        """What the BM25 leg searches for: the question's lemmas (with the bridge's Finnish words), plus the
+        corpus lemmas derived from its predicate, because Finnish documents say with a noun what a
+        question asks with a verb ("Kuka hallinnoi hanketta?" / "Hankkeen hallinnoijana toimii…")."""
+        tokens = tokenize(query.lexical_text, self._tokenizer)
+        derived = {d for stem in query.predicate for d in self.relevance.derivations(stem)} - set(tokens)
+        return tokens + sorted(derived)
+
     def retrieve(self, query: Query, filters: Filters | None = None, k: int = PASSAGES_RETURNED) -> Retrieved:
         """Passages, regional groups and topic evidence for ``query`` within ``filters``."""
         filters = filters or Filters()
@@ -117,7 +125,7 @@ class Retriever:
             filters = Filters(query.regions, filters.documents, filters.years)
         scope = filters.regions or self.regions
         vector = self._embedder.embed_query(query.dense_text)
-        tokens = tokenize(query.lexical_text, self._tokenizer)
+        tokens = self.lexical_tokens(query)
         weight = self.fusion.lexical_weight_fi if query.language == "fi" else self.fusion.lexical_weight_other
         hits = self.search.search(vector, tokens, k, filters, lexical_weight=weight)
         groups = self.search.by_region(vector, tokens, scope, self.thresholds.region_depth, filters,
