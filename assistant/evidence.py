@@ -144,10 +144,15 @@ class EvidenceFinder:
         """Whether some passage within ``regions`` and ``filters`` carries the topic (a long question's terms
         may spread over a passage's sentences), and the topic terms that no passage there carries at all;
         ``rows``: ``candidate_rows`` of the same arguments, if already known."""
+        original = topic
         filters = filters or Filters()
-        if rows is None:
+        # A guessed translation may be the wrong sense: only the other terms can show the topic is absent.
+        topic = topic.reliable()
+        if not topic:
+            return True, ()
+        if rows is None or topic.terms != original.terms:
             rows = self.candidate_rows(topic, regions, filters)
-        required = self.required(topic) if topic else self.t.coverage
+        required = self.required(topic)
         present = any(self.relevance.row_coverage(topic, r, partial=True) >= required for r in rows.tolist())
         unseen = tuple(t for i, t in enumerate(topic.terms)
                        if not len(self._in_scope(self.relevance.term_rows(topic, i), regions, filters)))

@@ -44,6 +44,7 @@ class Translation:
     phrase: str
     start: int
     finnish: tuple[str, ...]
+    verb: bool = False  # the likeliest sense is a verb's: it says what is asked of the topic, not the topic
 
 
 @lru_cache(maxsize=1)
@@ -82,19 +83,19 @@ def dictionary_forms(word: str) -> Iterator[tuple[str, bool]]:
                 yield stem[:-1] + "y", verbal
 
 
-def lookup(phrase: str, keep: Callable[[str], bool]) -> tuple[str, ...]:
-    """Translations of an English word or phrase that ``keep`` accepts, from the first dictionary form
-    that has any: verb senses first for a verb form ("slowed"), else noun and adjective senses first;
-    at most MAX_TRANSLATIONS."""
+def lookup(phrase: str, keep: Callable[[str], bool]) -> tuple[tuple[str, ...], bool]:
+    """(translations, verb) of an English word or phrase: the translations ``keep`` accepts, from the
+    first dictionary form that has any, verb senses first for a verb form ("slowed"), else noun and
+    adjective senses first, at most MAX_TRANSLATIONS; ``verb``: the first of them is a verb's."""
     table = entries()
     words = phrase.split()
     for form, verbal in dictionary_forms(words[-1]):
         head = " ".join([*words[:-1], form])
         order = ("v", "n", "a") if verbal else ("n", "a", "v")
-        found = [t for pos in order for t in table.get((head, pos), ()) if keep(t)]
+        found = [(t, pos) for pos in order for t in table.get((head, pos), ()) if keep(t)]
         if found:
-            return tuple(dict.fromkeys(found))[:MAX_TRANSLATIONS]
-    return ()
+            return tuple(dict.fromkeys(t for t, _ in found))[:MAX_TRANSLATIONS], found[0][1] == "v"
+    return (), False
 
 
 def translate(text: str, keep: Callable[[str], bool], skip: Container[str] = ()) -> list[Translation]:
@@ -106,11 +107,12 @@ def translate(text: str, keep: Callable[[str], bool], skip: Container[str] = ())
     while i < len(spans):
         for n in range(min(MAX_PHRASE, len(spans) - i), 0, -1):
             words = [w for w, _ in spans[i:i + n]]
-            if words[0] in FUNCTION_WORDS or words[-1] in FUNCTION_WORDS or any(w in skip for w in words):
+            # "in charge" is a headword, "in" alone is not looked up
+            if (n == 1 and words[0] in FUNCTION_WORDS) or words[-1] in FUNCTION_WORDS or any(w in skip for w in words):
                 continue
-            finnish = lookup(" ".join(words), keep)
+            finnish, verb = lookup(" ".join(words), keep)
             if finnish:
-                found.append(Translation(" ".join(words), spans[i][1], finnish))
+                found.append(Translation(" ".join(words), spans[i][1], finnish, verb))
                 i += n
                 break
         else:

@@ -166,7 +166,7 @@ def understand(question: str, history: Sequence[Turn] = (), *, index_regions: Co
     # "Missä Lapissa…" asks for a place inside the region named; without a region "missä" asks which regions.
     kind: Kind = "where" if named and not comparative and _WHERE.search(resolved) else question_kind(resolved)
     translated = translated_words(without_regions, vocabulary) if language == "en" else []
-    topic = topic_terms(without_regions, language, vocabulary, whole=name)
+    topic = topic_terms(without_regions, language, vocabulary, whole=name, translated=translated)
     return Query(
         text=question, resolved=resolved, language=language, regions=present, missing=missing,
         comparative=comparative, kind=kind, topic=topic.terms, either=topic.either,

@@ -218,7 +218,7 @@ class Relevance:
             carriers.append(frozenset(found))
             part_sets.append(tuple(parts))
             # A verb is the question's predicate more than its topic; a genitive attribute specifies its head.
-            weight = self.t.min_weight if term.verb else self.weight(rows)
+            weight = self.t.min_weight if term.verb or term.guessed else self.weight(rows)
             weights.append(weight * (self.t.modifier_weight if term.modifier else 1.0))
         if any(not terms[i].verb for i in kept):  # a question's verb describes, its nouns name the topic
             keep = [n for n, i in enumerate(kept) if not terms[i].verb]

@@ -35,6 +35,8 @@ class Term:
     verb: bool = False  # a verb or participle (a paraphrase the corpus may not use)
     modifier: bool = False  # a genitive attribute of the next word ("työllisyyden kuntakokeilu"): it specifies
     known: bool = True  # Voikko knows the word
+    guessed: bool = False  # a general dictionary's word-for-word translation: carries evidence, but weighs
+    # little and its absence proves nothing (the translation may be the wrong sense)
 
 
 
@@ -146,7 +148,8 @@ def translated_words(text: str, vocabulary: Container[str]) -> list[Translation]
     return translate(text, known, skip)
 
 
-def topic_terms(text: str, language: Language, vocabulary: Container[str] = (), whole: bool = False) -> Terms:
+def topic_terms(text: str, language: Language, vocabulary: Container[str] = (), whole: bool = False,
+                translated: Sequence[Translation] = ()) -> Terms:
     """The topic of ``text`` (region names already removed).
 
     Finnish: each word's lemma unless it is a frame word, a function word (pronoun, conjunction,
@@ -207,6 +210,14 @@ def topic_terms(text: str, language: Language, vocabulary: Container[str] = (), 
             if alternatives:
                 term = replace(alternatives[0], alternatives=tuple(alternatives[1:]), word=group[0])
                 terms.setdefault(term.lemma, (start, term))
+        for found in translated:
+            readings = [t for t in (phrase_term(f) for f in found.finnish) if t]
+            # A word whose likeliest sense is a frame word frames the question ("project" -> projekti, hanke).
+            alternatives = [t for t in readings if not is_frame(t.lemma)]
+            if alternatives and readings[0] is alternatives[0]:
+                term = replace(alternatives[0], alternatives=tuple(alternatives[1:]), word=found.phrase,
+                               verb=found.verb, guessed=True)
+                terms.setdefault(term.lemma, (found.start, term))
         if not terms:
             for match in _WORD.finditer(text):
                 word = match.group(0).lower()

@@ -31,6 +31,14 @@ class Topic:
     def _groups(self) -> tuple[tuple[int, ...], ...]:
         return self.either or (tuple(range(len(self.terms))),)
 
+    def reliable(self) -> Topic:
+        """The topic without its guessed terms (``Term.guessed``); the alternative groups are dropped."""
+        keep = [i for i, t in enumerate(self.terms) if not t.guessed]
+        if len(keep) == len(self.terms):
+            return self
+        return Topic(tuple(self.terms[i] for i in keep), tuple(self.carriers[i] for i in keep),
+                     tuple(self.part_sets[i] for i in keep), tuple(self.weights[i] for i in keep))
+
     def only(self, i: int) -> Topic:
         """The topic of term ``i`` alone."""
         return Topic(self.terms[i:i + 1], self.carriers[i:i + 1], self.part_sets[i:i + 1], self.weights[i:i + 1])

@@ -27,11 +27,11 @@ def test_inflected_english_words_reach_their_dictionary_form():
 
 def test_only_translations_the_corpus_uses_are_kept_and_a_verb_form_prefers_verb_senses():
     corpus = {"kotiuttaa", "kotiuttaminen", "purkaa", "hidas", "hidastaa"}
-    assert set(lookup("discharge", corpus.__contains__)) == {"kotiuttaminen", "kotiuttaa", "purkaa"}
+    assert set(lookup("discharge", corpus.__contains__)[0]) == {"kotiuttaminen", "kotiuttaa", "purkaa"}
     # "slowed" is a verb form: the verb's translation comes before the adjective's.
-    assert lookup("slowed", corpus.__contains__) == ("hidastaa", "hidas")
-    assert lookup("slow", corpus.__contains__) == ("hidas", "hidastaa")
-    assert lookup("discharge", lambda t: False) == ()
+    assert lookup("slowed", corpus.__contains__) == (("hidastaa", "hidas"), True)
+    assert lookup("slow", corpus.__contains__) == (("hidas", "hidastaa"), False)
+    assert lookup("discharge", lambda t: False) == ((), False)
 
 
 def test_translate_takes_the_longest_phrase_and_leaves_function_and_skipped_words_out():
