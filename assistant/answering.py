@@ -127,8 +127,10 @@ class ExtractiveComposer:
         if not near_topic(query.kind, s.text, topic):
             # The figure stands apart from the topic words: it answers only in a sentence that carries the whole
             # topic, and a topic of generic words alone ("asukas") cannot tie a distant figure to itself.
-            specific = any(w > self.t.min_weight for w in topic.weights)
-            return specific and topic.coverage(s.full, s.tokens, s.sequence) >= 1.0
+            # Guessed translations need not be said (``Term.guessed``): the rest of the topic must be.
+            sure = topic.reliable()
+            specific = any(w > self.t.min_weight for w in sure.weights)
+            return specific and sure.coverage(s.full, s.tokens, s.sequence) >= 1.0
         if topic.touches(s.full, s.tokens, s.sequence) >= self.t.about:
             return True
         # A date or code the question itself names ("30.6.2021 mennessä") ties the sentence to the question

@@ -27,9 +27,9 @@ _YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 _AMOUNT = re.compile(
     r"\d+(?:[ ,.]\d{3})*(?:[.,]\d+)?\s*(?:%|prosentti\w*|€|euro\w*|e\b|milj\w*|mrd\w*|m€|k€|htv|henkilötyö\w*)"
     r"|\b(?:puolet|kolmannes|neljännes|kaksinkertai\w*)\b", re.IGNORECASE)
-# A count stands apart: not inside a date, range or code ("1.4.2023", "2021-2025", "PARADISE24fin"); a full
-# stop after it ends the sentence ("Asiakasmäärä vähintään 100.").
-_COUNT = re.compile(r"(?<![\w./-])\d+(?:[ ,.]\d{3})*(?![\w/-]|[.,]\d)")
+# A count stands apart: not inside a date, range of years or code ("1.4.2023", "2021-2025", "PARADISE24fin");
+# a range of small numbers is a count ("2-3 henkilöä"); a full stop after it ends the sentence ("vähintään 100.").
+_COUNT = re.compile(r"(?<![\w./-])(?:\d{1,3}\s?[-–]\s?)?\d+(?:[ ,.]\d{3})*(?![\w/-]|[.,]\d)")
 # Finnish number words ("yhdeksän eri sote-organisaatiota", "kahdessa kunnassa").
 _NUMBER_WORD = re.compile(
     r"\b(?:kaksi|kahde\w*|kolme\w*|neljä\w*|viisi|viide\w*|kuusi|kuude\w*|seitsemä\w*|kahdeksa\w*|yhdeksä\w*|"

@@ -222,7 +222,7 @@ def topic_terms(text: str, language: Language, vocabulary: Container[str] = (), 
             for match in _WORD.finditer(text):
                 word = match.group(0).lower()
                 if len(word) > 2 and word.isalpha() and not is_frame(word) and word not in STOPWORDS:
-                    terms.setdefault(word, (match.start(), Term(word, word=match.group(0))))
+                    terms.setdefault(word, (match.start(), Term(word, word=match.group(0), guessed=True)))
         frame = [w.lower() for w in re.findall(r"[\wåäö]+", text) if is_frame(w.lower())]
         lemmas = set(tokenize(" ".join(" ".join(g) for _, _, g in bridge_hits(text))))
         lemmas |= {t.lemma for _, t in terms.values()}
