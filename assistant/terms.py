@@ -210,14 +210,14 @@ def topic_terms(text: str, language: Language, vocabulary: Container[str] = (), 
             if alternatives:
                 term = replace(alternatives[0], alternatives=tuple(alternatives[1:]), word=group[0])
                 terms.setdefault(term.lemma, (start, term))
-        for found in translated:
-            readings = [t for t in (phrase_term(f) for f in found.finnish) if t]
+        for translation in translated:
+            senses = [t for t in (phrase_term(f) for f in translation.finnish) if t]
             # A word whose likeliest sense is a frame word frames the question ("project" -> projekti, hanke).
-            alternatives = [t for t in readings if not is_frame(t.lemma)]
-            if alternatives and readings[0] is alternatives[0]:
-                term = replace(alternatives[0], alternatives=tuple(alternatives[1:]), word=found.phrase,
-                               verb=found.verb, guessed=True)
-                terms.setdefault(term.lemma, (found.start, term))
+            options = [t for t in senses if not is_frame(t.lemma)]
+            if options and senses[0] is options[0]:
+                term = replace(options[0], alternatives=tuple(options[1:]), word=translation.phrase,
+                               verb=translation.verb, guessed=True)
+                terms.setdefault(term.lemma, (translation.start, term))
         if not terms:
             for match in _WORD.finditer(text):
                 word = match.group(0).lower()
@@ -230,7 +230,8 @@ def topic_terms(text: str, language: Language, vocabulary: Container[str] = (), 
             at = _nearest_split(text, [(p, t) for p, t in terms.values()], split.start(), split.end())
     ordered = _names(text, sorted(terms.values(), key=lambda pt: pt[0]), whole)
     positions = [p for p, _ in ordered]
-    return Terms(tuple(t for _, t in ordered), _either(positions, at or _aside(text, positions)), tuple(frame),
+    sure = [p for p, t in ordered if not t.guessed]
+    return Terms(tuple(t for _, t in ordered), _either(positions, at or _aside(text, positions, sure)), tuple(frame),
                  frozenset(lemmas), tuple(predicate))
 
 
@@ -255,13 +256,14 @@ def predicate_stem(morph: Morph, lemma: str) -> str:
     return stem if len(stem) >= 4 else lemma
 
 
-def _aside(text: str, positions: Sequence[int]) -> Split | None:
+def _aside(text: str, positions: Sequence[int], sure: Sequence[int]) -> Split | None:
     """"X (Y)": the words in brackets name again what precedes them ("OT-keskus (osaamis- ja tukikeskus)",
-    "lifestyle counselling (elintapaohjaus)"), so the question is about X or about Y."""
+    "lifestyle counselling (elintapaohjaus)"), so the question is about X or about Y; only ``sure`` terms
+    (not guessed translations) can make a Y."""
     match = re.search(r"\(([^()]+)\)", text)
     if not match:
         return None
-    inside = frozenset(p for p in positions if match.start() < p < match.end())
+    inside = frozenset(p for p in sure if match.start() < p < match.end())
     before = [p for p in positions if p < match.start()]
     outside = frozenset(p for p in positions if p not in inside)
     if not inside or not before:

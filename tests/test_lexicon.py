@@ -82,3 +82,37 @@ def test_an_english_question_finds_what_only_the_dictionary_bridges(real_assista
     assert "hidastaa" in query.bridged.split()
     passages = real_assistant.load().retriever.retrieve(query).passages[:5]
     assert any("kehittämistä on hidastanut" in p.chunk.text for p in passages)
+
+
+def test_dictionary_translations_are_guessed_topic_terms_and_frame_senses_are_dropped():
+    vocabulary = _vocabulary("projektipäällikkö", "assistentti", "projekti", "hanke", "nousta", "kotisairaala")
+    query = understand("How many project managers and assistants does the home hospital have?", vocabulary=vocabulary)
+    by_lemma = {t.lemma: t for t in query.topic}
+    assert not by_lemma["kotisairaala"].guessed  # the glossary's term is sure
+    assert by_lemma["projektipäällikkö"].guessed and by_lemma["assistentti"].guessed
+    # "project" reads first as "projekti"/"hanke", frame words: the English word frames the question, so its
+    # verb sense ("nousta", to jut out) does not sneak in as the topic.
+    assert "nousta" not in by_lemma
+
+
+def test_only_sure_terms_can_show_a_topic_absent():
+    from types import SimpleNamespace
+
+    import numpy as np
+
+    from assistant.evidence import EvidenceFinder
+    from assistant.terms import Term
+
+    chunks = [["kotisairaala", "hoito"], ["perhehoito", "koulutus"], ["kotihoito"]]
+    relevance = Relevance.of_tokens(chunks, Thresholds())
+    catalog = SimpleNamespace(regions=["R"], region_codes=np.zeros(len(chunks), dtype=np.int64))  # one region
+    finder = EvidenceFinder(catalog, relevance._sparse, relevance, None, Thresholds())  # type: ignore[arg-type]
+    sure, guess = Term("kotisairaala"), Term("tulkki", guessed=True)
+    # A guessed translation nobody uses does not make the topic absent ...
+    present, unseen = finder.presence(relevance.topic([sure, guess]), ["R"], rows=None)
+    assert present and unseen == ()
+    # ... while a sure term nobody uses does.
+    present, unseen = finder.presence(relevance.topic([Term("yöpartio"), guess]), ["R"], rows=None)
+    assert not present and [t.lemma for t in unseen] == ["yöpartio"]
+    # A topic of guesses only cannot be judged absent from words.
+    assert finder.presence(relevance.topic([guess]), ["R"], rows=None) == (True, ())
