@@ -15,12 +15,13 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from assistant.followup import resolve
+from assistant.foreign_terms import translated_words
 from assistant.glossary import bridge
 from assistant.language import Language, detect_language
 from assistant.lexicon import Translation
 from assistant.records import Turn
 from assistant.regions import REGIONS, mentioned_regions, strip_regions
-from assistant.terms import Term, topic_terms, translated_words
+from assistant.terms import Term, topic_terms
 
 __all__ = ["KNOWN_REGIONS", "Kind", "Query", "Term", "is_comparative", "question_kind", "understand"]
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import bisect
 import math
-from collections.abc import Iterable, Sequence, Set
+from collections.abc import Iterable, Iterator, Sequence, Set
 
 import numpy as np
 
@@ -21,9 +21,9 @@ from assistant.glossary import synonyms
 from assistant.lexical import snowball_stem, tokenize
 from assistant.morphology import analyse
 from assistant.sparse import SparseBm25, union_rows
-from assistant.terms import Term, word_parts
 from assistant.thresholds import Thresholds
 from assistant.topic import Topic
+from assistant.topic_term import Term, word_parts
 
 DERIVATION_SUFFIX = 5  # "-minen", "-ntina": longer remainders are compounds
 
@@ -120,18 +120,22 @@ class Relevance:
                 i += 1
         return out
 
+    def _starting(self, prefix: str) -> Iterator[str]:
+        """Corpus lemmas that begin with ``prefix``, in order."""
+        i = bisect.bisect_left(self._vocab, prefix)
+        while i < len(self._vocab) and self._vocab[i].startswith(prefix):
+            yield self._vocab[i]
+            i += 1
+
     def _own(self, lemma: str) -> set[str]:
         """The lemma and the compounds it begins ("kotisairaala", "kotisairaalatoiminta"): what its weight
         is counted on (compounds that end with it are often something else: "ennaltaehkäisy")."""
         out = {lemma} if lemma in self else set()
-        i = bisect.bisect_left(self._vocab, lemma)
-        while i < len(self._vocab) and self._vocab[i].startswith(lemma):
-            word = self._vocab[i]
+        for word in self._starting(lemma):
             rest = word[len(lemma):]
             # A compound starting with the lemma at a boundary: a hyphen, or the rest is a word itself.
             if rest.startswith("-") or (len(lemma) >= 4 and len(rest) >= 3 and rest in self):
                 out.add(word)
-            i += 1
         return out
 
     def derivations(self, stem: str) -> set[str]:
@@ -140,25 +144,12 @@ class Relevance:
         begin with the word ("pilotointivaihe") stay out."""
         if len(stem) < 5:
             return set()
-        out = set()
-        i = bisect.bisect_left(self._vocab, stem)
-        while i < len(self._vocab) and self._vocab[i].startswith(stem):
-            if len(self._vocab[i]) - len(stem) <= DERIVATION_SUFFIX:
-                out.add(self._vocab[i])
-            i += 1
-        return out
+        return {w for w in self._starting(stem) if len(w) - len(stem) <= DERIVATION_SUFFIX}
 
     def _stem_prefix(self, word: str) -> set[str]:
         """For a word neither Voikko nor the corpus knows: corpus lemmas starting with its Snowball stem."""
         stem = snowball_stem(word)
-        if len(stem) < 5:
-            return set()
-        out = set()
-        i = bisect.bisect_left(self._vocab, stem)
-        while i < len(self._vocab) and self._vocab[i].startswith(stem):
-            out.add(self._vocab[i])
-            i += 1
-        return out
+        return set(self._starting(stem)) if len(stem) >= 5 else set()
 
     def _specific_part(self, lemma: str) -> set[str]:
         """"yöpartio" for a "yöpartiotoiminta" the corpus lacks: the compound minus a generic last part."""
@@ -246,13 +237,7 @@ class Relevance:
         # too, unless that piece is a common word ("sote-", "etä-").
         if not word[:1].isupper() and (self.carriers(term.lemma) or self.generic(lemma) or len(lemma) < 3):
             return set(), None
-        prefix = lemma + "-"
-        out = set()
-        i = bisect.bisect_left(self._vocab, prefix)
-        while i < len(self._vocab) and self._vocab[i].startswith(prefix):
-            out.add(self._vocab[i])
-            i += 1
-        return out, lemma if piece.isupper() and lemma in self else None
+        return set(self._starting(lemma + "-")), lemma if piece.isupper() and lemma in self else None
 
     def _name_of_kind(self, term: Term) -> set[str]:
         """"voimaperhe" for "Voimaperheet-ohjelma", "barnahus" for "Barnahus-malli": a hyphenated name whose last

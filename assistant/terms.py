@@ -1,7 +1,7 @@
 """A question's topic terms: its content lemmas without frame words (status and filler words such as
 "käytössä", "suunnitteilla", "alueilla", "in use", "används", see ``cues``) or region names, each with its
 compound parts, other readings and glossary alternatives, and where an "or" makes two alternatives.
-English and Swedish questions reach the Finnish documents through the glossary and the corpus's own words.
+English and Swedish questions are read by ``foreign_terms``; the ``Term`` record lives in ``topic_term``.
 """
 
 from __future__ import annotations
@@ -9,41 +9,25 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Container, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from assistant.cues import GENERIC_FRAME, is_frame
-from assistant.glossary import bridge_hits
+from assistant.foreign_terms import YEAR_OR_COUNT, Split, foreign_terms
 from assistant.language import Language
 from assistant.lexical import STOPWORDS, tokenize, words
-from assistant.lexicon import Translation, translate
+from assistant.lexicon import Translation
 from assistant.morphology import MAX_WORDS_ANALYSED, Morph, analyse
+from assistant.topic_term import Term, word_parts
 
 _FUNCTION_CLASSES = {"asemosana", "sidesana", "suhdesana", "kieltosana", "huudahdussana", "lukusana"}
-YEAR_OR_COUNT = re.compile(r"\d{1,4}(?:[.,]\d+)*")  # years and counts constrain; longer codes (116117) name
 
 
-@dataclass(frozen=True)
-class Term:
-    """A topic term: a lemma (as the index spells it) and its compound parts ("lastensuojelu" -> lapsi,
-    suojelu), so that "lasten suojelu" can meet "lastensuojelu"; ``alternatives`` are other terms for the
-    same thing (the glossary's "terveyskeskus|terveysasema"). A phrase is a term whose parts are its words."""
-
-    lemma: str
-    parts: tuple[str, ...] = ()
-    alternatives: tuple[Term, ...] = ()
-    word: str = ""  # as the question spells it
-    verb: bool = False  # a verb or participle (a paraphrase the corpus may not use)
-    modifier: bool = False  # a genitive attribute of the next word ("työllisyyden kuntakokeilu"): it specifies
-    known: bool = True  # Voikko knows the word
-    guessed: bool = False  # a general dictionary's word-for-word translation: carries evidence, but weighs
-    # little and its absence proves nothing (the translation may be the wrong sense)
 
 
 
 # "A tai B" splits a topic in two: evidence of A or of B answers. (Treating "ja" / "and" the same way was
 # measured too: one fewer evidence sentence on the calibration half, so "and" keeps both.)
 _OR = re.compile(r"\s(?:tai|ja/tai|or|and/or|eller|och/eller)\s", re.IGNORECASE)
-_WORD = re.compile(r"[\w][\w.:-]*[\w]|\w")
 
 
 @dataclass(frozen=True)
@@ -62,9 +46,6 @@ def _function_word(morph: Morph) -> bool:
     return morph.word_class in _FUNCTION_CLASSES and not morph.word[:1].isdigit()
 
 
-Split = tuple[frozenset[int], frozenset[int]]  # positions of the words of phrase A and of phrase B
-
-
 def _either(positions: Sequence[int], split: Split | None) -> tuple[tuple[int, ...], ...]:
     """Two groups of term indexes for "A tai B": the terms of phrase A and those of phrase B,
     each with every term outside both phrases. Evidence of either group is evidence of the question."""
@@ -76,15 +57,6 @@ def _either(positions: Sequence[int], split: Split | None) -> tuple[tuple[int, .
         return ()
     shared = [i for i in range(len(positions)) if i not in a | b]
     return tuple(sorted(shared + sorted(a))), tuple(sorted(shared + sorted(b)))
-
-
-def _nearest_split(text: str, found: Sequence[tuple[int, Term]], start: int, end: int) -> Split | None:
-    """English/Swedish "A or B": the terms right next to "or" (at most one word between) are the alternatives."""
-    before = [p for p, t in found if p < start and len(text[p:start].split()) <= len(t.word.split()) + 1]
-    after = [p for p, _ in found if p >= end and len(text[end:p].split()) <= 1]
-    if not before or not after:
-        return None
-    return frozenset({max(before)}), frozenset({min(after)})
 
 
 def _phrase_split(seen: Sequence[tuple[int, Morph, str]], start: int, end: int) -> Split | None:
@@ -134,29 +106,13 @@ def _names(text: str, ordered: list[tuple[int, Term]], whole: bool) -> list[tupl
     return ordered
 
 
-def translated_words(text: str, vocabulary: Container[str]) -> list[Translation]:
-    """The general dictionary's translations of the words of an English ``text`` that the glossary and the
-    corpus's own words (names, codes) do not cover, and that are not frame words; only translations whose
-    lemmas the index has (``vocabulary``) are kept."""
-    covered = {w for start, end, _ in bridge_hits(text) for w in text[start:end].lower().split()}
-    skip = covered | {w for w in re.findall(r"[a-z]+", text.lower()) if is_frame(w) or w in vocabulary}
-
-    def known(finnish: str) -> bool:
-        lemmas = [t[0] for t in (tokenize(w) for w in finnish.split()) if t]
-        return bool(lemmas) and all(lemma in vocabulary for lemma in lemmas)
-
-    return translate(text, known, skip)
-
-
 def topic_terms(text: str, language: Language, vocabulary: Container[str] = (), whole: bool = False,
                 translated: Sequence[Translation] = ()) -> Terms:
     """The topic of ``text`` (region names already removed).
 
     Finnish: each word's lemma unless it is a frame word, a function word (pronoun, conjunction,
     adposition, numeral) or a stop word; an ambiguous form keeps its other readings as alternatives.
-    English/Swedish: the corpus's own words in the question (names and codes such as "Omaolo", "116117",
-    "AVAIN-mätaren", or Finnish words), the glossary's Finnish terms for the rest; when neither finds
-    anything, the question's own content words (which the corpus lacks, so the topic is absent).
+    English/Swedish: see ``foreign_terms`` (``translated``: the dictionary's translations of its words).
     """
     split = _OR.search(text)
     at: Split | None = None
@@ -201,33 +157,8 @@ def topic_terms(text: str, language: Language, vocabulary: Container[str] = (), 
         if split:
             at = _phrase_split(seen, split.start(), split.end())
     else:
-        for match in _WORD.finditer(text):
-            found = _corpus_word(match.group(0), match.start() == 0, vocabulary)
-            if found:
-                terms.setdefault(found.lemma, (match.start(), found))
-        for start, _, group in bridge_hits(text):
-            alternatives = [t for t in (phrase_term(alt) for alt in group) if t and not is_frame(t.lemma)]
-            if alternatives:
-                term = replace(alternatives[0], alternatives=tuple(alternatives[1:]), word=group[0])
-                terms.setdefault(term.lemma, (start, term))
-        for translation in translated:
-            senses = [t for t in (phrase_term(f) for f in translation.finnish) if t]
-            # A word whose likeliest sense is a frame word frames the question ("project" -> projekti, hanke).
-            options = [t for t in senses if not is_frame(t.lemma)]
-            if options and senses[0] is options[0]:
-                term = replace(options[0], alternatives=tuple(options[1:]), word=translation.phrase,
-                               verb=translation.verb, guessed=True)
-                terms.setdefault(term.lemma, (translation.start, term))
-        if not terms:
-            for match in _WORD.finditer(text):
-                word = match.group(0).lower()
-                if len(word) > 2 and word.isalpha() and not is_frame(word) and word not in STOPWORDS:
-                    terms.setdefault(word, (match.start(), Term(word, word=match.group(0), guessed=True)))
-        frame = [w.lower() for w in re.findall(r"[\wåäö]+", text) if is_frame(w.lower())]
-        lemmas = set(tokenize(" ".join(" ".join(g) for _, _, g in bridge_hits(text))))
-        lemmas |= {t.lemma for _, t in terms.values()}
-        if split:
-            at = _nearest_split(text, [(p, t) for p, t in terms.values()], split.start(), split.end())
+        found, frame, lemmas, at = foreign_terms(text, vocabulary, translated, split)
+        terms.update(found)
     ordered = _names(text, sorted(terms.values(), key=lambda pt: pt[0]), whole)
     positions = [p for p, _ in ordered]
     sure = [p for p, t in ordered if not t.guessed]
@@ -269,44 +200,3 @@ def _aside(text: str, positions: Sequence[int], sure: Sequence[int]) -> Split | 
     if not inside or not before:
         return None
     return outside, inside | (outside - {max(before)})
-
-
-def _corpus_word(word: str, first: bool, vocabulary: Container[str]) -> Term | None:
-    """A word of an English/Swedish question that the corpus itself uses: a name or code (capitalised,
-    with digits, dots or hyphens) or a Finnish word Voikko knows; a hyphenated name by its first piece."""
-    clean = word.strip(".,:;?!()")
-    if is_frame(clean.lower()) or YEAR_OR_COUNT.fullmatch(clean):
-        return None
-    name = any(ch.isdigit() or ch in ".-" for ch in clean) or (not first and clean[:1].isupper())
-    tokens = tokenize(clean)
-    if tokens and tokens[0] in vocabulary and (name or analyse(clean).known):
-        return Term(tokens[0], word_parts(clean), word=clean)
-    if "-" in clean and clean[:1].isupper():
-        head = tokenize(clean.split("-")[0])
-        if head and head[0] in vocabulary:
-            return Term(head[0], word=clean)
-    return None
-
-
-def phrase_term(phrase: str) -> Term | None:
-    """The term for a Finnish word or phrase from the glossary ("suun terveydenhuolto" needs both words)."""
-    lemmas = [t[0] for t in (tokenize(w) for w in phrase.split()) if t]
-    if not lemmas:
-        return None
-    if len(lemmas) == 1:
-        return Term(lemmas[0], word_parts(phrase))
-    return Term(" ".join(lemmas), tuple(lemmas))
-
-
-def word_parts(word: str) -> tuple[str, ...]:
-    """The parts a compound word is made of: its hyphenated pieces ("rai-arviointivälineistö" -> rai,
-    arviointivälineistö), else Voikko's compound parts ("lastensuojelu" -> lapsi, suojelu).
-
-    >>> word_parts("RAI-arviointivälineistö"), word_parts("etäkuntoutus"), word_parts("kunta")
-    (('rai', 'arviointivälineistö'), ('etä', 'kuntoutus'), ())
-    """
-    if "-" in word.strip("-"):
-        pieces = [tokenize(piece) for piece in word.split("-")]
-        return tuple(dict.fromkeys(p[0] for p in pieces if p))
-    tokens = tokenize(word)
-    return tuple(dict.fromkeys(t for t in tokens[1:] if t != tokens[0]))

@@ -10,7 +10,7 @@ from collections.abc import Sequence, Set
 from dataclasses import dataclass
 
 from assistant.lexical import tokenize
-from assistant.terms import Term
+from assistant.topic_term import Term
 
 
 @dataclass(frozen=True)
