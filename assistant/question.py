@@ -96,7 +96,7 @@ _KINDS: tuple[tuple[Kind, re.Pattern[str]], ...] = (
         r"when|by when|what year|which year|by what date|deadline|how soon|"
         r"när|vilket år|senast|fram till när|från och med när)\b", re.IGNORECASE)),
     ("how_many", re.compile(
-        r"\b(montako|kuinka monta|kuinka moni\w*|moniko|lukumäärä\w*|määrä(ä|n|t|ssä|stä)?|"
+        r"\b(kuinka mon\w+|(mont|mon[ei]\w{0,4})(ako|ko)|lukumäärä\w*|määrä(ä|n|t|ssä|stä)?|"
         r"kuinka kauan|missä ajassa|kuinka nopeasti|"
         r"how many|number of|how often|how long|how quickly|within what time|"
         r"hur många|antal\w*|hur ofta|hur länge|hur snabbt|inom vilken tid)\b", re.IGNORECASE)),
@@ -121,10 +121,10 @@ _KINDS: tuple[tuple[Kind, re.Pattern[str]], ...] = (
         r"[\w-]+(ja|jä|ita|itä|ia|iä|ta|tä|s)\b)", re.IGNORECASE)),
 )
 # A question of manner ("Miten…", "Millä tavoin…", "How do…", "Hur…") describes a way of doing, not a figure.
-_MANNER = re.compile(r"^\s*(miten|millä tavo\w*|millä keinoin|kuinka(?!\s+(paljon|monta|moni\w*|suur\w*|usein|kauan|nopeasti))|"
+_MANNER = re.compile(r"^\s*(miten|millä tavo\w*|millä keinoin|kuinka(?!\s+(paljon|mon\w+|suur\w*|usein|kauan|nopeasti))|"
                      r"how(?!\s+(many|much|often|soon|large|big|long|quickly))|in what way|"
                      r"hur(?!\s+(många|mycket|stor\w*|ofta|länge|snabbt))|på vilket sätt)\b", re.IGNORECASE)
-_FIGURE_ASKED = re.compile(r"\b(kuinka (paljon|monta|moni\w*|suur\w*|usein|kauan|nopeasti)|paljonko|montako|moniko|"
+_FIGURE_ASKED = re.compile(r"\b(kuinka (paljon|mon\w+|suur\w*|usein|kauan|nopeasti)|paljonko|(mont|mon[ei]\w{0,4})(ako|ko)|"
                            r"missä ajassa|how (many|much|often|large|big|long|quickly)|"
                            r"hur (många|mycket|stor\w*|ofta|länge|snabbt))\b", re.IGNORECASE)
 _NUMBER = re.compile(r"\b\d+(?:[.,]\d+)*\b")

@@ -126,6 +126,12 @@ def test_frame_words_never_reach_the_topic(question):
     ("Miten kustannuksia on hillitty työnjaolla?", "open"),
     ("How do the regions collect customer feedback?", "open"),
     ("How much did the project cost?", "how_much"),
+    # "moni" inflects: every case of it asks for a count, a word that merely begins with it does not.
+    ("Kuinka monesta palvelusta kokonaisuus koostuu?", "how_many"),
+    ("Monessako kunnassa on kotisairaala?", "how_many"),
+    ("Monipuolistetaanko palveluja?", "yes_no"),
+    ("Missä ajassa hoitoon pääsee?", "how_many"),
+    ("How long does it take to get an appointment?", "how_many"),
 ])
 def test_question_kind(question, kind):
     assert question_kind(question) == kind
